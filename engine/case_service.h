@@ -1,0 +1,69 @@
+// Commands on cases: create a case, fire a transition, read a case with what may happen next.
+// Each command runs in one store transaction together with every case it opens or signals, so a
+// rejected or failed command leaves no trace.
+//
+// Thread-safety: safe to call from several threads; the store serialises writers.
+#pragma once
+
+#include "case_store.h"
+#include "instant.h"
+#include "result.h"
+#include "runtime.h"
+#include "workflow_registry.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sitecycle {
+
+struct CreateCaseRequest {
+  std::string workflow_id;
+  std::optional<std::string> case_id;  // generated as WORKFLOW_NNNNNN when absent
+  nlohmann::json data = nlohmann::json::object();
+  Actor actor;
+  std::string comment;
+};
+
+struct FireRequest {
+  std::string case_id;
+  TransitionRequest transition;
+  std::optional<std::int64_t> expected_version;  // reject with conflict when stale
+};
+
+// The result of a command: the case it addressed after the change, and every event written,
+// including those on cases opened or signalled by effects.
+struct CommandOutcome {
+  StoredCase stored;
+  std::vector<StoredEvent> events;
+  std::vector<std::string> opened_cases;
+};
+
+struct CaseDetail {
+  StoredCase stored;
+  std::vector<CaseLink> links;
+  std::vector<AvailableTransition> available;
+};
+
+class CaseService {
+ public:
+  CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store);
+
+  Result<CommandOutcome> create_case(const CreateCaseRequest& request, const Moment& now);
+  Result<CommandOutcome> fire(const FireRequest& request, const Moment& now);
+  Result<CaseDetail> case_detail(std::string_view case_id, const Actor& actor);
+
+  const WorkflowRegistry& registry() const { return *registry_; }
+  CaseStore& store() { return store_; }
+
+ private:
+  std::shared_ptr<const WorkflowRegistry> registry_;
+  CaseStore& store_;
+};
+
+// Case ids: lowercase ASCII letters, digits and underscores, starting with a letter, at most
+// 64 characters.
+bool is_valid_case_id(std::string_view id);
+
+}  // namespace sitecycle

@@ -1,0 +1,130 @@
+// The case store port: what the engine needs from persistence. adapters/ implements it on SQLite
+// (and later PostgreSQL). Implementations are thread-safe.
+//
+// Errors: a lost version race is an expected outcome and is returned (update_case gives false).
+// Failures nobody can plan for (I/O error, lost connection, corrupt file) throw StoreError.
+#pragma once
+
+#include "instant.h"
+#include "result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sitecycle {
+
+struct Actor {
+  std::string role;
+  std::string org;
+  std::string user;
+};
+
+// The current projection of a case. `version` starts at 1 when the case is created and grows by
+// one with every event.
+struct StoredCase {
+  std::string id;
+  std::string workflow_id;
+  int workflow_version = 0;
+  std::string state;
+  nlohmann::json data = nlohmann::json::object();
+  std::int64_t version = 0;
+  bool closed = false;
+  Instant created_at{};
+  Instant updated_at{};
+};
+
+// A directed link: `case_id` reaches `linked_case_id` under `role`. Links are stored in both
+// directions, one row each.
+struct CaseLink {
+  std::string case_id;
+  std::string role;
+  std::string linked_case_id;
+  Instant created_at{};
+};
+
+// One entry of a case's append-only history. `kind` is "created", "transition" or
+// "signal_skipped". `case_version` is the case version this event produced.
+struct StoredEvent {
+  std::int64_t id = 0;  // assigned by the store, increasing across the whole store
+  std::string case_id;
+  std::int64_t case_version = 0;
+  std::string kind;
+  std::string transition;
+  std::string from_state;
+  std::string to_state;
+  Actor actor;
+  Instant at{};
+  nlohmann::json input = nlohmann::json::object();
+  std::string comment;
+  nlohmann::json effects = nlohmann::json::array();
+};
+
+struct CaseQuery {
+  std::optional<std::string> workflow_id;
+  std::optional<std::string> state;
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+// A stored workflow definition, so that the versions running cases pinned stay loadable after
+// the files change.
+struct StoredDefinition {
+  std::string workflow_id;
+  int version = 0;
+  std::string sha256;
+  std::string source_file;
+  std::string yaml_text;
+};
+
+// One unit of work. Everything written through it becomes visible at commit() or not at all:
+// destroying it without commit() rolls back.
+class CaseTransaction {
+ public:
+  virtual ~CaseTransaction() = default;
+
+  virtual std::optional<StoredCase> find_case(std::string_view case_id) = 0;
+  virtual std::vector<CaseLink> links_of(std::string_view case_id) = 0;
+  virtual void insert_case(const StoredCase& stored_case) = 0;
+  // Writes the projection if the stored version is still `expected_version`; false otherwise.
+  virtual bool update_case(const StoredCase& stored_case, std::int64_t expected_version) = 0;
+  virtual void append_event(const StoredEvent& event) = 0;
+  virtual void insert_link(const CaseLink& link) = 0;
+  // A per-workflow counter for generated case ids; increments on every call.
+  virtual std::int64_t next_case_number(std::string_view workflow_id) = 0;
+  virtual void commit() = 0;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // Starts a write transaction. Writers are serialised; this may wait for another writer.
+  virtual std::unique_ptr<CaseTransaction> begin() = 0;
+
+  virtual std::optional<StoredCase> find_case(std::string_view case_id) = 0;
+  // Ordered by creation time, then id.
+  virtual Page<StoredCase> list_cases(const CaseQuery& query) = 0;
+  virtual std::vector<CaseLink> links_of(std::string_view case_id) = 0;
+  // Ordered by event id.
+  virtual Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit,
+                                      std::int64_t offset) = 0;
+
+  // Records a definition. Returns false when (workflow_id, version) is already stored with a
+  // different sha256, which means a file changed without a version bump.
+  virtual bool save_definition(const StoredDefinition& definition) = 0;
+  virtual std::vector<StoredDefinition> definitions() = 0;
+};
+
+}  // namespace sitecycle

@@ -1,0 +1,53 @@
+// Typed field schema for case data and transition input.
+#pragma once
+
+#include "localized_text.h"
+#include "result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sitecycle {
+
+enum class FieldType { string, integer, number, boolean, date, enumeration, list, object };
+
+std::string_view to_string(FieldType type);
+std::optional<FieldType> parse_field_type(std::string_view text);  // "enum" for enumeration
+
+// One field. `minimum` and `maximum` bound the value of numbers, the length in characters of
+// strings, the number of items of lists, and (as ISO dates) the value of dates.
+struct FieldSpec {
+  std::string id;
+  FieldType type = FieldType::string;
+  LocalizedText title;
+  bool required = false;  // required when the case is created
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  std::optional<std::string> minimum_date;
+  std::optional<std::string> maximum_date;
+  std::optional<std::string> pattern;            // ECMAScript regex, whole-value match
+  std::vector<std::string> values;               // enumeration
+  std::map<std::string, LocalizedText> value_titles;  // enumeration value -> title
+  std::shared_ptr<const FieldSpec> items;        // list
+  std::map<std::string, FieldSpec> fields;       // object
+  int line = 0;
+};
+
+using FieldSchema = std::map<std::string, FieldSpec>;
+
+// Checks one value against its spec and appends a FieldError per problem, with `pointer`
+// as the JSON pointer prefix (for example "/data/area_m2").
+void check_value(const FieldSpec& spec, const nlohmann::json& value, const std::string& pointer,
+                 std::vector<FieldError>& errors);
+
+// Checks an object against a schema: unknown keys, wrong types and out-of-range values. With
+// `require_required`, fields marked required must be present.
+std::vector<FieldError> check_object(const FieldSchema& schema, const nlohmann::json& object,
+                                     const std::string& pointer, bool require_required);
+
+}  // namespace sitecycle
