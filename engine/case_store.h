@@ -99,7 +99,8 @@ class CaseTransaction {
   virtual void insert_case(const StoredCase& stored_case) = 0;
   // Writes the projection if the stored version is still `expected_version`; false otherwise.
   virtual bool update_case(const StoredCase& stored_case, std::int64_t expected_version) = 0;
-  virtual void append_event(const StoredEvent& event) = 0;
+  // Appends an event and returns the id the store assigned to it.
+  virtual std::int64_t append_event(const StoredEvent& event) = 0;
   virtual void insert_link(const CaseLink& link) = 0;
   // A per-workflow counter for generated case ids; increments on every call.
   virtual std::int64_t next_case_number(std::string_view workflow_id) = 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "localized_text.h"
+#include "position.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,7 +43,7 @@ struct Condition {
   Operand operand;
   std::optional<LocalizedText> reason;
   std::string basis;
-  int line = 0;                     // 1-based line in the workflow file, 0 if unknown
+  Position position;
 };
 
 // What a condition is evaluated against. Linked cases are looked up by link role through
@@ -61,6 +62,11 @@ class ConditionContext {
   virtual const nlohmann::json& input() const = 0;
   virtual const nlohmann::json& actor() const = 0;  // {"role","org","user"}
   virtual std::optional<LinkedCaseView> linked(const std::string& role) const = 0;
+  // Paths outside state, data, input, actor and link (now.date, case.id), for effects.
+  virtual std::optional<nlohmann::json> resolve_other(const std::vector<std::string>& parts) const {
+    (void)parts;
+    return std::nullopt;
+  }
 };
 
 // The first condition that made the tree false, with what was compared.
@@ -76,7 +82,7 @@ struct ConditionFailure {
 // of its last child is reported; for `not`, the negated subtree itself.
 std::optional<ConditionFailure> evaluate(const Condition& condition, const ConditionContext& context);
 
-// Resolves a path against a context; nullopt when it does not resolve.
+// Resolves a path against a context; nullopt when it does not resolve or holds null.
 std::optional<nlohmann::json> resolve(const ValuePath& path, const ConditionContext& context);
 
 // Renders a failure as a message in both languages, using the failing node's reason when set.

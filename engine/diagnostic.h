@@ -1,22 +1,26 @@
 // Problems found in a workflow or scenario file, each with its position.
 #pragma once
 
+#include "localized_text.h"
+
 #include <string>
 #include <vector>
 
 namespace sitecycle {
 
-// One problem: "parcel.yaml:12:5: transitions.store.to: found 'stord', expected a state id
-// (registered, stored, ...)". Lines and columns are 1-based; 0 means unknown.
+// One problem, rendered as
+//   parcel.yaml:12:5: transitions.store.to: found "stord", expected a state id (registered, ...)
+//   parcel.yaml:12:5: transitions.store.to: 发现 "stord"，应为状态标识（registered, ...）
+// Lines and columns are 1-based; 0 means unknown. `found` is a value as written, or empty.
 struct Diagnostic {
   std::string file;
   int line = 0;
   int column = 0;
   std::string key_path;
   std::string found;
-  std::string expected;
+  LocalizedText expected;
 
-  std::string to_string() const;
+  std::string to_string(Language language = Language::en) const;
 };
 
 using Diagnostics = std::vector<Diagnostic>;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "localized_text.h"
+#include "position.h"
 #include "result.h"
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -31,14 +33,19 @@ struct FieldSpec {
   std::optional<std::string> minimum_date;
   std::optional<std::string> maximum_date;
   std::optional<std::string> pattern;            // ECMAScript regex, whole-value match
+  std::shared_ptr<const std::regex> compiled_pattern;
   std::vector<std::string> values;               // enumeration
   std::map<std::string, LocalizedText> value_titles;  // enumeration value -> title
   std::shared_ptr<const FieldSpec> items;        // list
   std::map<std::string, FieldSpec> fields;       // object
-  int line = 0;
+  Position position;
 };
 
 using FieldSchema = std::map<std::string, FieldSpec>;
+
+// Strings longer than this are not matched against a pattern (they are rejected), because
+// std::regex recurses per character and could exhaust the stack on huge input.
+inline constexpr std::size_t kMaxPatternCheckedLength = 4096;
 
 // Checks one value against its spec and appends a FieldError per problem, with `pointer`
 // as the JSON pointer prefix (for example "/data/area_m2").

@@ -18,8 +18,8 @@ namespace sitecycle {
 // The stable error codes. The HTTP layer maps each to one status in one table, the CLI to an
 // exit code, and scenarios expect them by name.
 enum class ErrorCode {
-  not_found,           // no such case, workflow or calendar; do not retry
-  no_such_transition,  // the transition does not exist, or not from the case's current state
+  not_found,           // no such case, workflow, transition or route; do not retry
+  no_such_transition,  // the transition exists but not from the case's current state
   role_not_allowed,    // the actor's role may not fire this transition
   guard_failed,        // a guard condition is false; the problem names the condition
   invalid_input,       // input or case data break the field schema; the problem lists the fields
@@ -27,6 +27,9 @@ enum class ErrorCode {
   conflict,            // the case changed concurrently; re-read it and retry
   invalid_definition,  // a workflow file is malformed or inconsistent
   unavailable,         // the store failed or is unreachable; retry later
+  bad_request,         // the request is malformed (not JSON, bad query or header); fix it
+  method_not_allowed,  // the route exists but not for this HTTP method
+  payload_too_large,   // the request body exceeds the server's limit
 };
 
 std::string_view to_string(ErrorCode code);

@@ -6,6 +6,7 @@
 #include "condition.h"
 #include "field_schema.h"
 #include "localized_text.h"
+#include "position.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +23,7 @@ struct State {
   LocalizedText title;
   bool initial = false;
   bool final = false;
-  int line = 0;
+  Position position;
 };
 
 // A value written by an effect: a literal, or the value found at a path (input.x, data.y,
@@ -61,7 +62,7 @@ struct Effect {
   OpenCaseEffect open_case;
   SignalEffect signal;
   std::optional<Condition> when;  // the effect runs only when this holds
-  int line = 0;
+  Position position;
 };
 
 // Fields a transition accepts as input. Accepted input is validated against the workflow's field
@@ -80,7 +81,10 @@ struct Transition {
   TransitionInput input;
   std::optional<Condition> guard;
   std::vector<Effect> effects;
-  int line = 0;
+  Position position;
+  Position from_position;
+  Position to_position;
+  Position roles_position;
 };
 
 // A deadline rule as written. The rule is parsed and cross-checked here; timing is computed by
@@ -89,7 +93,7 @@ struct DeadlineRule {
   std::string id;
   LocalizedText title;
   nlohmann::json definition;  // the rule's YAML mapping as JSON
-  int line = 0;
+  Position position;
 };
 
 struct Workflow {
@@ -98,6 +102,8 @@ struct Workflow {
   LocalizedText title;
   std::string source_file;
   std::string source_sha256;
+  std::string source_text;
+  Position position;  // of the id
   FieldSchema fields;
   std::vector<State> states;            // in file order
   std::vector<Transition> transitions;  // in file order

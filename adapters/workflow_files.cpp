@@ -1,0 +1,187 @@
+#include "adapters/workflow_files.h"
+
+#include "engine/workflow_loader.h"
+#include "engine/workflow_validator.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace sitecycle {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> read_text_file(const fs::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) return std::nullopt;
+  std::ostringstream content;
+  content << stream.rdbuf();
+  if (stream.bad()) return std::nullopt;
+  return content.str();
+}
+
+void report_unreadable(LoadedWorkflows& loaded, const fs::path& path, const std::string& why) {
+  Diagnostic diagnostic;
+  diagnostic.file = path.string();
+  diagnostic.found = why;
+  diagnostic.expected = {"可读取的文件或目录", "a readable file or folder"};
+  loaded.diagnostics.push_back(std::move(diagnostic));
+  loaded.unreadable = true;
+}
+
+std::vector<fs::path> workflow_files_in(const fs::path& folder) {
+  std::vector<fs::path> files;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !is_reserved_workflow_file(entry.path())) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+struct FolderContent {
+  std::vector<WorkflowPtr> workflows;
+  RoleCatalog roles;
+};
+
+// Parses the roles and every workflow of a folder. Diagnostics of files not in `reported` are
+// dropped (pass nullptr to keep all).
+FolderContent parse_folder(const fs::path& folder, const std::set<fs::path>* reported, LoadedWorkflows& loaded) {
+  FolderContent content;
+  auto keep = [&](const fs::path& file) { return reported == nullptr || reported->count(fs::weakly_canonical(file)); };
+
+  fs::path roles_file = folder / "roles.yaml";
+  if (auto text = read_text_file(roles_file)) {
+    Diagnostics role_problems;
+    if (auto roles = parse_roles(*text, roles_file.string(), role_problems)) content.roles = std::move(*roles);
+    loaded.diagnostics.insert(loaded.diagnostics.end(), role_problems.begin(), role_problems.end());
+  } else {
+    report_unreadable(loaded, roles_file, "no readable roles.yaml");
+  }
+
+  for (const fs::path& file : workflow_files_in(folder)) {
+    auto text = read_text_file(file);
+    if (!text) {
+      if (keep(file)) report_unreadable(loaded, file, "unreadable file");
+      continue;
+    }
+    Diagnostics problems;
+    std::optional<Workflow> workflow = parse_workflow(*text, file.string(), problems);
+    if (keep(file)) loaded.diagnostics.insert(loaded.diagnostics.end(), problems.begin(), problems.end());
+    if (!workflow) continue;
+    workflow->source_sha256 = sha256_hex(*text);
+    content.workflows.push_back(std::make_shared<const Workflow>(std::move(*workflow)));
+  }
+  return content;
+}
+
+void validate_into(const FolderContent& content, const std::set<fs::path>* reported, LoadedWorkflows& loaded) {
+  Diagnostics problems;
+  validate_workflows(content.workflows, content.roles, problems);
+  for (Diagnostic& problem : problems) {
+    if (reported == nullptr || reported->count(fs::weakly_canonical(problem.file))) {
+      loaded.diagnostics.push_back(std::move(problem));
+    }
+  }
+}
+
+}  // namespace
+
+bool is_reserved_workflow_file(const fs::path& path) {
+  std::string name = path.filename().string();
+  return name == "roles.yaml" || name == "agencies.yaml";
+}
+
+LoadedWorkflows load_workflow_folder(const fs::path& folder) {
+  LoadedWorkflows loaded;
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    report_unreadable(loaded, folder, "not a folder");
+    return loaded;
+  }
+  FolderContent content = parse_folder(folder, nullptr, loaded);
+  validate_into(content, nullptr, loaded);
+  loaded.workflows = std::move(content.workflows);
+  loaded.roles = std::move(content.roles);
+  return loaded;
+}
+
+LoadedWorkflows load_workflow_paths(const std::vector<fs::path>& paths) {
+  LoadedWorkflows loaded;
+  std::map<fs::path, std::set<fs::path>> reported_by_folder;
+  for (const fs::path& path : paths) {
+    std::error_code error;
+    if (fs::is_directory(path, error)) {
+      fs::path folder = fs::weakly_canonical(path);
+      for (const fs::path& file : workflow_files_in(folder)) reported_by_folder[folder].insert(fs::weakly_canonical(file));
+      reported_by_folder[folder].insert(folder / "roles.yaml");
+    } else if (fs::is_regular_file(path, error)) {
+      fs::path file = fs::weakly_canonical(path);
+      reported_by_folder[file.parent_path()].insert(file);
+    } else {
+      report_unreadable(loaded, path, "no such file or folder");
+    }
+  }
+
+  for (const auto& [folder, reported] : reported_by_folder) {
+    FolderContent content = parse_folder(folder, &reported, loaded);
+    validate_into(content, &reported, loaded);
+    loaded.workflows.insert(loaded.workflows.end(), content.workflows.begin(), content.workflows.end());
+  }
+  return loaded;
+}
+
+std::shared_ptr<const WorkflowRegistry> pin_workflows(const LoadedWorkflows& loaded, CaseStore& store,
+                                                      Diagnostics& diagnostics) {
+  std::vector<WorkflowPtr> all = loaded.workflows;
+  std::set<std::pair<std::string, int>> from_files;
+  for (const WorkflowPtr& workflow : loaded.workflows) {
+    from_files.insert({workflow->id, workflow->version});
+    StoredDefinition definition{workflow->id, workflow->version, workflow->source_sha256, workflow->source_file,
+                                workflow->source_text};
+    if (!store.save_definition(definition)) {
+      Diagnostic diagnostic;
+      diagnostic.file = workflow->source_file;
+      diagnostic.line = workflow->position.line;
+      diagnostic.key_path = "version";
+      diagnostic.found = fmt::format("version {} with content that differs from the stored version {}", workflow->version,
+                                     workflow->version);
+      diagnostic.expected = {"修改流程文件后提高 version（已有案件保留其原版本）",
+                             "a higher version after changing the file (running cases keep theirs)"};
+      diagnostics.push_back(std::move(diagnostic));
+    }
+  }
+
+  for (const StoredDefinition& definition : store.definitions()) {
+    if (from_files.count({definition.workflow_id, definition.version})) continue;
+    Diagnostics problems;
+    std::string name = fmt::format("stored:{}@{}", definition.workflow_id, definition.version);
+    if (auto workflow = parse_workflow(definition.yaml_text, name, problems)) {
+      workflow->source_sha256 = definition.sha256;
+      all.push_back(std::make_shared<const Workflow>(std::move(*workflow)));
+    } else {
+      diagnostics.insert(diagnostics.end(), problems.begin(), problems.end());
+    }
+  }
+  return std::make_shared<const WorkflowRegistry>(std::move(all), loaded.roles);
+}
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+}  // namespace sitecycle

@@ -1,0 +1,316 @@
+#include "case_service.h"
+
+#include <fmt/format.h>
+
+namespace sitecycle {
+
+// Notes on cascades. A transition's effects may open cases and signal linked cases; a signalled
+// transition may signal further. Everything runs inside the one store transaction of the
+// command, so the command commits whole or not at all. Signals that cannot apply (not available
+// from the target's state, guard false) are recorded as "signal_skipped" events on the target
+// instead of failing the command, because the signalling case has no say over its neighbour's
+// state. Cascades deeper than kMaxCascadeDepth fail the command: only a workflow loop reaches it.
+
+namespace {
+
+constexpr int kMaxCascadeDepth = 8;
+
+Problem unavailable_problem() {
+  return make_problem(ErrorCode::unavailable,
+                      {"案件库暂时不可用，未写入任何内容；请稍后重试", "the case store is unavailable; nothing was written; retry later"});
+}
+
+Problem case_not_found(std::string_view case_id) {
+  return make_problem(ErrorCode::not_found,
+                      {fmt::format("案件 {} 不存在", case_id), fmt::format("case {} not found", case_id)});
+}
+
+LinkedCases load_linked_cases(CaseTransaction& transaction, std::string_view case_id) {
+  LinkedCases linked;
+  for (const CaseLink& link : transaction.links_of(case_id)) {
+    if (auto other = transaction.find_case(link.linked_case_id)) linked[link.role] = std::move(*other);
+  }
+  return linked;
+}
+
+// Runs one command inside an open store transaction.
+class CommandRun {
+ public:
+  CommandRun(const WorkflowRegistry& registry, CaseTransaction& transaction, const Moment& now)
+      : registry_(registry), transaction_(transaction), now_(now) {}
+
+  Result<StoredCase> create(const std::string& workflow_id, std::optional<std::string> case_id,
+                            const nlohmann::json& data, const Actor& actor, const std::string& comment);
+  Result<StoredCase> fire(const std::string& case_id, const TransitionRequest& request,
+                          std::optional<std::int64_t> expected_version, int depth);
+
+  CommandOutcome& outcome() { return outcome_; }
+
+ private:
+  Status open_cases(const StoredCase& opener, const AppliedTransition& applied, const Actor& actor, int depth);
+  Status deliver_signals(const StoredCase& sender, const AppliedTransition& applied, const Actor& actor, int depth);
+  void record_skipped_signal(const std::string& target_id, const SignalOrder& signal, const Actor& actor,
+                             const Problem& why);
+  std::string generate_case_id(const std::string& workflow_id);
+
+  const WorkflowRegistry& registry_;
+  CaseTransaction& transaction_;
+  const Moment& now_;
+  CommandOutcome outcome_;
+};
+
+std::string CommandRun::generate_case_id(const std::string& workflow_id) {
+  while (true) {
+    std::string id = fmt::format("{}_{:06}", workflow_id, transaction_.next_case_number(workflow_id));
+    if (!transaction_.find_case(id)) return id;
+  }
+}
+
+Result<StoredCase> CommandRun::create(const std::string& workflow_id, std::optional<std::string> case_id,
+                                      const nlohmann::json& data, const Actor& actor, const std::string& comment) {
+  WorkflowPtr workflow = registry_.latest(workflow_id);
+  if (!workflow) {
+    return make_problem(ErrorCode::not_found, {fmt::format("流程 {} 不存在", workflow_id),
+                                               fmt::format("workflow {} not found", workflow_id)});
+  }
+  if (case_id && !is_valid_case_id(*case_id)) {
+    Problem problem = make_problem(ErrorCode::invalid_input,
+                                   {fmt::format("案件标识 {} 无效", *case_id), fmt::format("invalid case id {}", *case_id)});
+    problem.errors.push_back({"/id",
+                              {"应以小写字母开头，仅含小写字母、数字和下划线，最多 64 个字符",
+                               "expected a lowercase letter, then lowercase letters, digits or underscores; at most 64 characters"}});
+    return problem;
+  }
+  std::vector<FieldError> errors = check_object(workflow->fields, data, "/data", true);
+  if (!errors.empty()) {
+    Problem problem = make_problem(ErrorCode::invalid_input,
+                                   {fmt::format("流程 {} 的案件数据无效：{} 处问题", workflow_id, errors.size()),
+                                    fmt::format("invalid case data for workflow {}: {} problem(s)", workflow_id, errors.size())});
+    problem.errors = std::move(errors);
+    return problem;
+  }
+  if (case_id && transaction_.find_case(*case_id)) {
+    return make_problem(ErrorCode::conflict, {fmt::format("案件 {} 已存在；请换用其他标识", *case_id),
+                                              fmt::format("case {} already exists; choose another id", *case_id)});
+  }
+
+  StoredCase stored;
+  stored.id = case_id ? *case_id : generate_case_id(workflow_id);
+  stored.workflow_id = workflow->id;
+  stored.workflow_version = workflow->version;
+  stored.state = workflow->initial_state()->id;
+  stored.data = data;
+  stored.version = 1;
+  stored.created_at = now_.instant;
+  stored.updated_at = now_.instant;
+  transaction_.insert_case(stored);
+
+  StoredEvent event;
+  event.case_id = stored.id;
+  event.case_version = 1;
+  event.kind = "created";
+  event.to_state = stored.state;
+  event.actor = actor;
+  event.at = now_.instant;
+  event.input = data;
+  event.comment = comment;
+  event.id = transaction_.append_event(event);
+  outcome_.events.push_back(std::move(event));
+  return stored;
+}
+
+Result<StoredCase> CommandRun::fire(const std::string& case_id, const TransitionRequest& request,
+                                    std::optional<std::int64_t> expected_version, int depth) {
+  std::optional<StoredCase> current = transaction_.find_case(case_id);
+  if (!current) return case_not_found(case_id);
+  if (expected_version && *expected_version != current->version) {
+    Problem problem = make_problem(ErrorCode::conflict,
+                                   {fmt::format("案件 {} 已被修改（当前版本 {}，请求基于版本 {}）；请重新读取后再试", case_id,
+                                                current->version, *expected_version),
+                                    fmt::format("case {} has changed (version {}, request based on {}); re-read it and retry",
+                                                case_id, current->version, *expected_version)});
+    problem.extra["current_version"] = current->version;
+    return problem;
+  }
+  WorkflowPtr workflow = registry_.find(current->workflow_id, current->workflow_version);
+  if (!workflow) {
+    return make_problem(ErrorCode::invalid_definition,
+                        {fmt::format("案件 {} 使用的流程 {} 第 {} 版未加载", case_id, current->workflow_id, current->workflow_version),
+                         fmt::format("workflow {} version {}, which case {} runs on, is not loaded", current->workflow_id,
+                                     current->workflow_version, case_id)});
+  }
+
+  LinkedCases linked = load_linked_cases(transaction_, case_id);
+  Result<AppliedTransition> applied = apply_transition(*workflow, *current, linked, request, now_);
+  if (!applied) return applied.problem();
+
+  StoredCase updated = *current;
+  updated.state = applied->to_state;
+  updated.data = applied->data;
+  updated.version = current->version + 1;
+  const State* new_state = workflow->find_state(updated.state);
+  updated.closed = applied->close || (new_state != nullptr && new_state->final);
+  updated.updated_at = now_.instant;
+  if (!transaction_.update_case(updated, current->version)) {
+    return make_problem(ErrorCode::conflict, {fmt::format("案件 {} 正被同时修改；请重新读取后再试", case_id),
+                                              fmt::format("case {} was changed concurrently; re-read it and retry", case_id)});
+  }
+
+  StoredEvent event;
+  event.case_id = case_id;
+  event.case_version = updated.version;
+  event.kind = "transition";
+  event.transition = request.transition;
+  event.from_state = applied->from_state;
+  event.to_state = applied->to_state;
+  event.actor = request.actor;
+  event.at = now_.instant;
+  event.input = request.input;
+  event.comment = request.comment;
+  event.effects = applied->effects_record;
+  event.id = transaction_.append_event(event);
+  outcome_.events.push_back(std::move(event));
+
+  if (Status opened = open_cases(updated, *applied, request.actor, depth); !opened) return opened.problem();
+  if (Status delivered = deliver_signals(updated, *applied, request.actor, depth); !delivered) return delivered.problem();
+
+  std::optional<StoredCase> final_state = transaction_.find_case(case_id);
+  return final_state ? *final_state : updated;
+}
+
+Status CommandRun::open_cases(const StoredCase& opener, const AppliedTransition& applied, const Actor& actor, int depth) {
+  (void)depth;
+  for (const OpenCaseOrder& order : applied.open_cases) {
+    std::string comment = fmt::format("opened by {} ({})", opener.id, applied.to_state);
+    Result<StoredCase> opened = create(order.workflow, std::nullopt, order.data, actor, comment);
+    if (!opened) {
+      Problem problem = std::move(opened).take_problem();
+      problem.detail.zh_cn = fmt::format("无法开立关联案件（{}）：{}", order.workflow, problem.detail.zh_cn);
+      problem.detail.en = fmt::format("cannot open the linked {} case: {}", order.workflow, problem.detail.en);
+      return problem;
+    }
+    transaction_.insert_link(CaseLink{opener.id, order.link_role, opened->id, now_.instant});
+    transaction_.insert_link(CaseLink{opened->id, order.back_role, opener.id, now_.instant});
+    outcome_.opened_cases.push_back(opened->id);
+  }
+  return Ok{};
+}
+
+Status CommandRun::deliver_signals(const StoredCase& sender, const AppliedTransition& applied, const Actor& actor,
+                                   int depth) {
+  for (const SignalOrder& signal : applied.signals) {
+    if (depth + 1 > kMaxCascadeDepth) {
+      return make_problem(ErrorCode::invalid_definition,
+                          {fmt::format("案件 {} 的信号级联超过 {} 层，流程可能存在循环", sender.id, kMaxCascadeDepth),
+                           fmt::format("signals from case {} cascade deeper than {} levels; the workflows may loop",
+                                       sender.id, kMaxCascadeDepth)});
+    }
+    TransitionRequest request;
+    request.transition = signal.transition;
+    request.actor = Actor{kSystemRole, actor.org, actor.user};
+    request.comment = fmt::format("signal from {}", sender.id);
+
+    std::size_t events_before = outcome_.events.size();
+    Result<StoredCase> delivered = fire(signal.target_case_id, request, std::nullopt, depth + 1);
+    if (delivered) continue;
+
+    // Only a rejection of the signalled transition itself is skipped. A failure further down
+    // its cascade comes after it wrote, so the whole command must roll back.
+    ErrorCode code = delivered.problem().code;
+    bool rejected_before_writing = outcome_.events.size() == events_before;
+    bool skippable = rejected_before_writing &&
+                     (code == ErrorCode::no_such_transition || code == ErrorCode::guard_failed ||
+                      code == ErrorCode::case_closed || code == ErrorCode::invalid_input);
+    if (!skippable) return delivered.problem();
+    record_skipped_signal(signal.target_case_id, signal, request.actor, delivered.problem());
+  }
+  return Ok{};
+}
+
+void CommandRun::record_skipped_signal(const std::string& target_id, const SignalOrder& signal, const Actor& actor,
+                                       const Problem& why) {
+  std::optional<StoredCase> target = transaction_.find_case(target_id);
+  if (!target) return;
+  StoredCase updated = *target;
+  updated.version = target->version + 1;
+  updated.updated_at = now_.instant;
+  if (!transaction_.update_case(updated, target->version)) return;
+
+  StoredEvent event;
+  event.case_id = target_id;
+  event.case_version = updated.version;
+  event.kind = "signal_skipped";
+  event.transition = signal.transition;
+  event.from_state = target->state;
+  event.to_state = target->state;
+  event.actor = actor;
+  event.at = now_.instant;
+  event.comment = why.detail.en;
+  event.effects = nlohmann::json::array({{{"skipped", to_string(why.code)}, {"reason", to_json(why.detail)}}});
+  event.id = transaction_.append_event(event);
+  outcome_.events.push_back(std::move(event));
+}
+
+}  // namespace
+
+bool is_valid_case_id(std::string_view id) {
+  if (id.empty() || id.size() > 64 || id[0] < 'a' || id[0] > 'z') return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+CaseService::CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store)
+    : registry_(std::move(registry)), store_(store) {}
+
+Result<CommandOutcome> CaseService::create_case(const CreateCaseRequest& request, const Moment& now) {
+  try {
+    std::unique_ptr<CaseTransaction> transaction = store_.begin();
+    CommandRun run(*registry_, *transaction, now);
+    Result<StoredCase> created = run.create(request.workflow_id, request.case_id, request.data, request.actor, request.comment);
+    if (!created) return created.problem();
+    transaction->commit();
+    run.outcome().stored = std::move(created).value();
+    return std::move(run.outcome());
+  } catch (const StoreError&) {
+    return unavailable_problem();
+  }
+}
+
+Result<CommandOutcome> CaseService::fire(const FireRequest& request, const Moment& now) {
+  try {
+    std::unique_ptr<CaseTransaction> transaction = store_.begin();
+    CommandRun run(*registry_, *transaction, now);
+    Result<StoredCase> fired = run.fire(request.case_id, request.transition, request.expected_version, 0);
+    if (!fired) return fired.problem();
+    transaction->commit();
+    run.outcome().stored = std::move(fired).value();
+    return std::move(run.outcome());
+  } catch (const StoreError&) {
+    return unavailable_problem();
+  }
+}
+
+Result<CaseDetail> CaseService::case_detail(std::string_view case_id, const Actor& actor) {
+  try {
+    std::optional<StoredCase> stored = store_.find_case(case_id);
+    if (!stored) return case_not_found(case_id);
+
+    CaseDetail detail;
+    detail.links = store_.links_of(case_id);
+    LinkedCases linked;
+    for (const CaseLink& link : detail.links) {
+      if (auto other = store_.find_case(link.linked_case_id)) linked[link.role] = std::move(*other);
+    }
+    if (WorkflowPtr workflow = registry_->find(stored->workflow_id, stored->workflow_version)) {
+      detail.available = available_transitions(*workflow, *stored, linked, actor);
+    }
+    detail.stored = std::move(*stored);
+    return detail;
+  } catch (const StoreError&) {
+    return unavailable_problem();
+  }
+}
+
+}  // namespace sitecycle

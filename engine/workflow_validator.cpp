@@ -1,0 +1,374 @@
+#include "workflow_validator.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace sitecycle {
+
+namespace {
+
+// Which workflows each (workflow, link role) pair can reach, collected from open_case effects.
+using LinkTargets = std::map<std::pair<std::string, std::string>, std::set<std::string>>;
+
+struct ValidationContext {
+  const std::map<std::string, WorkflowPtr>& workflows;
+  const RoleCatalog& roles;
+  const LinkTargets& links;
+  Diagnostics& diagnostics;
+};
+
+void report(ValidationContext& context, const Workflow& workflow, Position position, const std::string& key_path,
+            std::string found, LocalizedText expected) {
+  Diagnostic diagnostic;
+  diagnostic.file = workflow.source_file;
+  diagnostic.line = position.line;
+  diagnostic.column = position.column;
+  diagnostic.key_path = key_path;
+  diagnostic.found = std::move(found);
+  diagnostic.expected = std::move(expected);
+  context.diagnostics.push_back(std::move(diagnostic));
+}
+
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+std::string list_of_states(const Workflow& workflow) {
+  std::vector<std::string> ids;
+  for (const State& state : workflow.states) ids.push_back(state.id);
+  return fmt::format("{}", fmt::join(ids, ", "));
+}
+
+std::string list_of_fields(const Workflow& workflow) {
+  std::vector<std::string> ids;
+  for (const auto& [id, spec] : workflow.fields) ids.push_back(id);
+  return ids.empty() ? std::string("none declared") : fmt::format("{}", fmt::join(ids, ", "));
+}
+
+LinkTargets collect_link_targets(const std::map<std::string, WorkflowPtr>& workflows) {
+  LinkTargets links;
+  for (const auto& [id, workflow] : workflows) {
+    for (const Transition& transition : workflow->transitions) {
+      for (const Effect& effect : transition.effects) {
+        if (effect.kind != Effect::Kind::open_case) continue;
+        links[{id, effect.open_case.link_role}].insert(effect.open_case.workflow);
+        links[{effect.open_case.workflow, effect.open_case.back_role}].insert(id);
+      }
+    }
+  }
+  return links;
+}
+
+std::set<std::string> link_roles_of(const ValidationContext& context, const std::string& workflow_id) {
+  std::set<std::string> roles;
+  for (const auto& [key, targets] : context.links) {
+    if (key.first == workflow_id) roles.insert(key.second);
+  }
+  return roles;
+}
+
+// Checks one path used in a guard or an effect value. `inputs` is null outside a transition.
+void check_path(ValidationContext& context, const Workflow& workflow, const ValuePath& path, Position position,
+                const std::string& key_path, const std::set<std::string>* inputs) {
+  const std::vector<std::string>& parts = path.parts;
+  const std::string& root = parts.front();
+  auto bad = [&](LocalizedText expected) { report(context, workflow, position, key_path, quoted(path.text), std::move(expected)); };
+
+  if (root == "state" && parts.size() != 1) {
+    bad({"state（没有下级路径）", "state (with no sub-path)"});
+  } else if (root == "data") {
+    if (parts.size() < 2 || workflow.fields.find(parts[1]) == workflow.fields.end()) {
+      bad({"已声明字段的 data 路径：" + list_of_fields(workflow), "data. followed by a declared field: " + list_of_fields(workflow)});
+    }
+  } else if (root == "input") {
+    if (parts.size() < 2 || inputs == nullptr || inputs->find(parts[1]) == inputs->end()) {
+      bad({"本转换 input 中声明的字段", "input. followed by a field declared under this transition's input"});
+    }
+  } else if (root == "actor") {
+    if (parts.size() != 2 || (parts[1] != "role" && parts[1] != "org" && parts[1] != "user")) {
+      bad({"actor.role、actor.org 或 actor.user", "actor.role, actor.org or actor.user"});
+    }
+  } else if (root == "now") {
+    if (parts.size() != 2 || (parts[1] != "date" && parts[1] != "instant")) bad({"now.date 或 now.instant", "now.date or now.instant"});
+  } else if (root == "case") {
+    if (parts.size() != 2 || parts[1] != "id") bad({"case.id", "case.id"});
+  } else if (root == "link") {
+    std::set<std::string> known = link_roles_of(context, workflow.id);
+    if (parts.size() < 2 || known.find(parts[1]) == known.end()) {
+      std::string names = known.empty() ? std::string("none") : fmt::format("{}", fmt::join(known, ", "));
+      bad({"本流程已知的关联角色（由 open_case 建立）：" + names, "a link role this workflow has through open_case: " + names});
+    } else if (parts.size() > 2 && parts[2] != "state" && parts[2] != "id" && parts[2] != "data") {
+      bad({"link.角色、link.角色.state、link.角色.id 或 link.角色.data.字段", "link.ROLE, link.ROLE.state, link.ROLE.id or link.ROLE.data.FIELD"});
+    } else if ((parts.size() > 2 && parts[2] == "data" && parts.size() < 4) ||
+               (parts.size() > 3 && parts[2] != "data")) {
+      bad({"link.角色.data.字段", "link.ROLE.data.FIELD"});
+    }
+  }
+}
+
+void check_condition(ValidationContext& context, const Workflow& workflow, const Condition& condition,
+                     const std::string& key_path, const std::set<std::string>* inputs) {
+  if (condition.kind != Condition::Kind::comparison) {
+    for (const Condition& child : condition.children) check_condition(context, workflow, child, key_path, inputs);
+    return;
+  }
+  check_path(context, workflow, condition.subject, condition.position, key_path + ".path", inputs);
+  if (condition.operand.path) {
+    check_path(context, workflow, *condition.operand.path, condition.position, key_path, inputs);
+  }
+}
+
+void check_values(ValidationContext& context, const Workflow& workflow, const std::map<std::string, ValueSource>& values,
+                  Position position, const std::string& key_path, const std::set<std::string>* inputs) {
+  for (const auto& [field, source] : values) {
+    if (source.path) check_path(context, workflow, *source.path, position, key_path + "." + field, inputs);
+  }
+}
+
+void check_effect(ValidationContext& context, const Workflow& workflow, const Effect& effect, const std::string& key_path,
+                  const std::set<std::string>& inputs) {
+  if (effect.when) check_condition(context, workflow, *effect.when, key_path + ".when", &inputs);
+
+  switch (effect.kind) {
+    case Effect::Kind::set_fields:
+      for (const auto& [field, source] : effect.set_fields.fields) {
+        if (workflow.fields.find(field) == workflow.fields.end()) {
+          report(context, workflow, effect.position, key_path + ".set." + field, quoted(field),
+                 {"已声明的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
+        }
+      }
+      check_values(context, workflow, effect.set_fields.fields, effect.position, key_path + ".set", &inputs);
+      break;
+
+    case Effect::Kind::open_case: {
+      const OpenCaseEffect& open = effect.open_case;
+      auto target = context.workflows.find(open.workflow);
+      if (target == context.workflows.end()) {
+        report(context, workflow, effect.position, key_path + ".open_case.workflow", quoted(open.workflow),
+               {"同一目录中已定义的流程标识", "the id of a workflow in the same folder"});
+        break;
+      }
+      const Workflow& opened = *target->second;
+      for (const auto& [field, source] : open.data) {
+        if (opened.fields.find(field) == opened.fields.end()) {
+          report(context, workflow, effect.position, key_path + ".open_case.data." + field, quoted(field),
+                 {fmt::format("流程 {} 已声明的字段：{}", opened.id, list_of_fields(opened)),
+                  fmt::format("a field declared by workflow {}: {}", opened.id, list_of_fields(opened))});
+        }
+      }
+      for (const auto& [field, spec] : opened.fields) {
+        if (spec.required && open.data.find(field) == open.data.end()) {
+          report(context, workflow, effect.position, key_path + ".open_case.data", "",
+                 {fmt::format("流程 {} 的必填字段 {}", opened.id, field),
+                  fmt::format("a value for {}, which workflow {} requires", field, opened.id)});
+        }
+      }
+      check_values(context, workflow, open.data, effect.position, key_path + ".open_case.data", &inputs);
+      break;
+    }
+
+    case Effect::Kind::signal: {
+      auto targets = context.links.find({workflow.id, effect.signal.link});
+      if (targets == context.links.end()) {
+        std::set<std::string> known = link_roles_of(context, workflow.id);
+        std::string names = known.empty() ? std::string("none") : fmt::format("{}", fmt::join(known, ", "));
+        report(context, workflow, effect.position, key_path + ".signal.link", quoted(effect.signal.link),
+               {"本流程已知的关联角色：" + names, "a link role this workflow has: " + names});
+        break;
+      }
+      for (const std::string& target_id : targets->second) {
+        auto target = context.workflows.find(target_id);
+        if (target == context.workflows.end()) continue;
+        const Transition* signalled = target->second->find_transition(effect.signal.transition);
+        bool system_may_fire = signalled != nullptr && std::find(signalled->roles.begin(), signalled->roles.end(),
+                                                                  kSystemRole) != signalled->roles.end();
+        if (!system_may_fire) {
+          report(context, workflow, effect.position, key_path + ".signal.transition", quoted(effect.signal.transition),
+                 {fmt::format("流程 {} 中角色含 system 的转换", target_id),
+                  fmt::format("a transition of workflow {} whose roles include system", target_id)});
+        }
+      }
+      break;
+    }
+
+    case Effect::Kind::close_case: break;
+  }
+}
+
+void check_states(ValidationContext& context, const Workflow& workflow) {
+  std::vector<const State*> initial;
+  for (const State& state : workflow.states) {
+    if (state.initial) initial.push_back(&state);
+    if (state.initial && state.final) {
+      report(context, workflow, state.position, "states." + state.id, "initial and final",
+             {"初始状态不能同时是终态", "an initial state that is not final"});
+    }
+  }
+  if (initial.size() != 1) {
+    report(context, workflow, workflow.position, "states", fmt::format("{} initial states", initial.size()),
+           {"恰好一个 initial: true 的状态", "exactly one state with initial: true"});
+  }
+}
+
+void check_transition(ValidationContext& context, const Workflow& workflow, const Transition& transition,
+                      const std::set<std::string>& signalled) {
+  std::string key_path = "transitions." + transition.id;
+  for (const std::string& from : transition.from) {
+    const State* state = workflow.find_state(from);
+    if (state == nullptr) {
+      report(context, workflow, transition.from_position, key_path + ".from", quoted(from),
+             {"已定义的状态：" + list_of_states(workflow), "a defined state: " + list_of_states(workflow)});
+    } else if (state->final) {
+      report(context, workflow, transition.from_position, key_path + ".from", quoted(from),
+             {"非终态（终态不能再转换）", "a state that is not final (final states accept no transitions)"});
+    }
+  }
+  if (transition.to && workflow.find_state(*transition.to) == nullptr) {
+    report(context, workflow, transition.to_position, key_path + ".to", quoted(*transition.to),
+           {"已定义的状态：" + list_of_states(workflow), "a defined state: " + list_of_states(workflow)});
+  }
+
+  bool person_may_fire = false;
+  for (const std::string& role : transition.roles) {
+    if (!context.roles.contains(role)) {
+      report(context, workflow, transition.roles_position, key_path + ".roles", quoted(role),
+             {"roles.yaml 中定义的角色", "a role defined in roles.yaml"});
+    }
+    person_may_fire = person_may_fire || role != kSystemRole;
+  }
+  if (!person_may_fire && signalled.find(transition.id) == signalled.end()) {
+    report(context, workflow, transition.roles_position, key_path + ".roles",
+           transition.roles.empty() ? "no roles" : "only system, and no signal fires it",
+           {"至少一个可以触发此转换的角色", "at least one role that can fire this transition"});
+  }
+
+  std::set<std::string> inputs;
+  for (const auto* list : {&transition.input.required, &transition.input.optional}) {
+    for (const std::string& field : *list) {
+      if (workflow.fields.find(field) == workflow.fields.end()) {
+        report(context, workflow, transition.position, key_path + ".input", quoted(field),
+               {"已声明的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
+      }
+      if (!inputs.insert(field).second) {
+        report(context, workflow, transition.position, key_path + ".input", quoted(field) + " twice",
+               {"每个输入字段只列一次", "each input field listed once"});
+      }
+    }
+  }
+
+  if (transition.guard) check_condition(context, workflow, *transition.guard, key_path + ".guard", &inputs);
+  for (std::size_t i = 0; i < transition.effects.size(); ++i) {
+    check_effect(context, workflow, transition.effects[i], fmt::format("{}.effects[{}]", key_path, i), inputs);
+  }
+}
+
+void check_reachability(ValidationContext& context, const Workflow& workflow) {
+  const State* initial = workflow.initial_state();
+  if (initial == nullptr) return;
+
+  std::set<std::string> reached{initial->id};
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const Transition& transition : workflow.transitions) {
+      if (!transition.to || reached.count(*transition.to)) continue;
+      for (const std::string& from : transition.from) {
+        if (reached.count(from)) {
+          reached.insert(*transition.to);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
+
+  for (const State& state : workflow.states) {
+    if (!reached.count(state.id)) {
+      report(context, workflow, state.position, "states." + state.id, "a state no transition leads to",
+             {"从初始状态可到达的状态", "a state reachable from the initial state"});
+    }
+    if (state.final) continue;
+    bool has_exit = false;
+    for (const Transition& transition : workflow.transitions) {
+      bool leaves = transition.to && *transition.to != state.id;
+      for (const std::string& from : transition.from) has_exit = has_exit || (leaves && from == state.id);
+    }
+    if (!has_exit) {
+      report(context, workflow, state.position, "states." + state.id, "a non-final state with no transition out",
+             {"final: true，或一个离开该状态的转换", "final: true, or a transition that leaves this state"});
+    }
+  }
+}
+
+void check_deadline(ValidationContext& context, const Workflow& workflow, const DeadlineRule& rule) {
+  std::string key_path = "deadlines." + rule.id;
+  for (const char* phase : {"start", "stop", "pause", "resume"}) {
+    auto trigger = rule.definition.find(phase);
+    if (trigger == rule.definition.end() || !trigger->is_object()) continue;
+    for (const auto& [kind, value] : trigger->items()) {
+      std::vector<std::string> names;
+      if (value.is_string()) names.push_back(value.get<std::string>());
+      if (value.is_array()) {
+        for (const auto& item : value) {
+          if (item.is_string()) names.push_back(item.get<std::string>());
+        }
+      }
+      for (const std::string& name : names) {
+        bool is_state_trigger = kind == "on_enter" || kind == "on_leave";
+        bool known = is_state_trigger ? workflow.find_state(name) != nullptr
+                                      : kind == "on_transition" && workflow.find_transition(name) != nullptr;
+        if (!known && (is_state_trigger || kind == "on_transition")) {
+          report(context, workflow, rule.position, fmt::format("{}.{}.{}", key_path, phase, kind), quoted(name),
+                 is_state_trigger ? LocalizedText{"已定义的状态：" + list_of_states(workflow), "a defined state: " + list_of_states(workflow)}
+                                  : LocalizedText{"已定义的转换", "a defined transition"});
+        }
+      }
+    }
+  }
+}
+
+std::set<std::string> signalled_transitions(const std::map<std::string, WorkflowPtr>& workflows, const LinkTargets& links,
+                                            const std::string& target_id) {
+  std::set<std::string> signalled;
+  for (const auto& [id, workflow] : workflows) {
+    for (const Transition& transition : workflow->transitions) {
+      for (const Effect& effect : transition.effects) {
+        if (effect.kind != Effect::Kind::signal) continue;
+        auto targets = links.find({id, effect.signal.link});
+        if (targets != links.end() && targets->second.count(target_id)) signalled.insert(effect.signal.transition);
+      }
+    }
+  }
+  return signalled;
+}
+
+}  // namespace
+
+void validate_workflows(const std::vector<WorkflowPtr>& workflows, const RoleCatalog& roles, Diagnostics& diagnostics) {
+  std::map<std::string, WorkflowPtr> by_id;
+  for (const WorkflowPtr& workflow : workflows) {
+    auto [existing, inserted] = by_id.emplace(workflow->id, workflow);
+    if (!inserted) {
+      Diagnostic diagnostic;
+      diagnostic.file = workflow->source_file;
+      diagnostic.line = workflow->position.line;
+      diagnostic.column = workflow->position.column;
+      diagnostic.key_path = "id";
+      diagnostic.found = fmt::format("\"{}\", also defined in {}", workflow->id, existing->second->source_file);
+      diagnostic.expected = {"在目录中唯一的流程标识", "a workflow id that is unique in the folder"};
+      diagnostics.push_back(std::move(diagnostic));
+    }
+  }
+
+  LinkTargets links = collect_link_targets(by_id);
+  ValidationContext context{by_id, roles, links, diagnostics};
+  for (const auto& [id, workflow] : by_id) {
+    std::set<std::string> signalled = signalled_transitions(by_id, links, id);
+    check_states(context, *workflow);
+    for (const Transition& transition : workflow->transitions) check_transition(context, *workflow, transition, signalled);
+    check_reachability(context, *workflow);
+    for (const DeadlineRule& rule : workflow->deadlines) check_deadline(context, *workflow, rule);
+  }
+}
+
+}  // namespace sitecycle

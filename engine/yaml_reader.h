@@ -1,0 +1,76 @@
+// Shape checks for YAML documents that collect every problem with its position, shared by the
+// workflow, role and scenario loaders.
+#pragma once
+
+#include "diagnostic.h"
+#include "localized_text.h"
+#include "position.h"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sitecycle {
+
+// True for snake_case ASCII ids: ^[a-z][a-z0-9_]*$, at most 64 characters.
+bool is_snake_case_id(std::string_view text);
+
+// Parses YAML text, recording a syntax error as a diagnostic; nullopt on error.
+std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& file_name,
+                                    Diagnostics& diagnostics);
+
+Position position_of(const YAML::Node& node);
+
+// Converts a YAML value to JSON. Plain scalars become null, booleans, integers or numbers when
+// they read as such; quoted scalars stay strings.
+nlohmann::json yaml_to_json(const YAML::Node& node);
+
+class YamlReader {
+ public:
+  YamlReader(std::string file_name, Diagnostics& diagnostics)
+      : file_name_(std::move(file_name)), diagnostics_(diagnostics) {}
+
+  void report(const YAML::Node& node, const std::string& key_path, std::string found,
+              LocalizedText expected);
+  void report_at(Position position, const std::string& key_path, std::string found,
+                 LocalizedText expected);
+
+  // Each returns nullopt (after reporting) when the node has the wrong shape, and nullopt
+  // without a report for an undefined node, whose absence `require` already reported.
+  bool expect_map(const YAML::Node& node, const std::string& key_path);
+  bool expect_sequence(const YAML::Node& node, const std::string& key_path);
+  std::optional<std::string> read_string(const YAML::Node& node, const std::string& key_path);
+  std::optional<std::string> read_id(const YAML::Node& node, const std::string& key_path);
+  std::optional<long long> read_integer(const YAML::Node& node, const std::string& key_path);
+  std::optional<double> read_number(const YAML::Node& node, const std::string& key_path);
+  std::optional<bool> read_bool(const YAML::Node& node, const std::string& key_path);
+  std::optional<LocalizedText> read_title(const YAML::Node& node, const std::string& key_path);
+  // A scalar id or a sequence of ids.
+  std::optional<std::vector<std::string>> read_id_list(const YAML::Node& node, const std::string& key_path);
+
+  // Reports keys outside `allowed` and keys given twice in the mapping.
+  void check_keys(const YAML::Node& map, const std::string& key_path,
+                  std::initializer_list<std::string_view> allowed);
+  // Reports keys given twice in the mapping (YAML parsers keep only one silently).
+  void check_duplicate_keys(const YAML::Node& map, const std::string& key_path);
+  // Reports a missing required key; returns the child node (undefined if absent).
+  YAML::Node require(const YAML::Node& map, std::string_view key, const std::string& key_path);
+
+  const std::string& file_name() const { return file_name_; }
+  std::size_t problem_count() const { return diagnostics_.size(); }
+
+ private:
+  std::string file_name_;
+  Diagnostics& diagnostics_;
+};
+
+// Renders a scalar or a short summary of a node for "found ...".
+std::string describe_node(const YAML::Node& node);
+
+std::string join_path(const std::string& parent, std::string_view key);
+
+}  // namespace sitecycle
