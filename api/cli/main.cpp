@@ -1,1 +1,89 @@
-int main() { return 0; }
+// sitecycle: the command-line entry point. docs/cli.md describes every command.
+#include "api/cli/cli_output.h"
+#include "api/cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+using namespace sitecycle;
+using namespace sitecycle::cli;
+
+// --lang is read before parsing so that usage errors are already in the chosen language.
+Language language_from_arguments(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view argument = argv[i];
+    if (argument == "--lang" && i + 1 < argc) return language_from_flag(argv[i + 1]);
+    if (argument.rfind("--lang=", 0) == 0) return language_from_flag(argument.substr(7));
+  }
+  return Language::zh_cn;
+}
+
+void add_language_option(CLI::App& command, std::string& language) {
+  command.add_option("--lang", language, "Message language: zh-CN (default) or en")->check(CLI::IsMember({"zh-CN", "zh", "en"}));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("sitecycle"));
+  Language language = language_from_arguments(argc, argv);
+  std::string language_flag;
+
+  CLI::App app{"sitecycle: contaminated-land lifecycle case engine (地块全生命周期监管引擎)"};
+  app.require_subcommand(1);
+
+  std::vector<std::string> validate_paths;
+  CLI::App* validate = app.add_subcommand("validate", "Check workflow files or folders; exit 1 on any problem");
+  validate->add_option("paths", validate_paths, "Workflow files or folders")->required();
+  add_language_option(*validate, language_flag);
+
+  std::string graph_workflow;
+  std::string graph_folder = "workflows";
+  std::string graph_format;
+  CLI::App* graph = app.add_subcommand("graph", "Print a workflow as a DOT or Mermaid state diagram");
+  graph->add_option("workflow", graph_workflow, "Workflow id")->required();
+  graph->add_option("--workflows", graph_folder, "Workflows folder (default: workflows)");
+  graph->add_option("--format", graph_format, "dot or mermaid")->required();
+  add_language_option(*graph, language_flag);
+
+  ReplayOptions replay_options;
+  CLI::App* replay = app.add_subcommand("replay", "Run scenario files on a simulated clock and print a JSON report");
+  replay->add_option("scenarios", replay_options.scenarios, "Scenario files")->required();
+  replay->add_option("--db", replay_options.database, "Store as sqlite:PATH (default: a fresh in-memory database)");
+  replay->add_option("--now", replay_options.now, "Clock start for scenarios without dates (ISO 8601)");
+  add_language_option(*replay, language_flag);
+
+  ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API");
+  serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  serve->add_option("--db", serve_options.database, "Store as sqlite:PATH (default sqlite:var/sitecycle.db)");
+  serve->add_option("--workflows", serve_options.workflows_folder, "Workflows folder (default: workflows)");
+  serve->add_option("--examples", serve_options.examples_folder, "Example scenarios loaded by --demo (default: examples)");
+  serve->add_flag("--demo", serve_options.demo, "Load the example cases (idempotent)");
+  serve->add_option("--now", serve_options.now, "Start the clock at this instant (ISO 8601); it then runs on");
+  add_language_option(*serve, language_flag);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    print_error(language, fmt::format("用法错误：{}；运行 sitecycle --help 查看用法", error.what()),
+                fmt::format("usage error: {}; run sitecycle --help for usage", error.what()));
+    return kExitUsage;
+  }
+
+  if (validate->parsed()) return run_validate(validate_paths, language);
+  if (graph->parsed()) return run_graph(graph_workflow, graph_folder, graph_format, language);
+  if (replay->parsed()) return run_replay(replay_options, language);
+  if (serve->parsed()) return run_serve(serve_options, language);
+  return kExitUsage;
+}

@@ -1,0 +1,217 @@
+#include "adapters/scenario.h"
+
+#include "adapters/clock.h"
+#include "engine/yaml_reader.h"
+
+#include <fmt/format.h>
+
+namespace sitecycle {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// "2021-11": the first instant of that month in Asia/Shanghai.
+std::optional<Instant> parse_month(const std::string& text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  return parse_instant(text + "-01");
+}
+
+std::optional<Actor> read_actor(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  if (!node.IsDefined() || !reader.expect_map(node, key_path)) return std::nullopt;
+  reader.check_keys(node, key_path, {"role", "org", "user"});
+  Actor actor;
+  actor.role = reader.read_id(reader.require(node, "role", key_path), join_path(key_path, "role")).value_or("");
+  if (YAML::Node org = node["org"]; org.IsDefined()) actor.org = reader.read_id(org, join_path(key_path, "org")).value_or("");
+  if (YAML::Node user = node["user"]; user.IsDefined()) actor.user = reader.read_id(user, join_path(key_path, "user")).value_or("");
+  return actor;
+}
+
+std::optional<std::string> read_case_name(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  auto text = reader.read_string(node, key_path);
+  if (!text) return std::nullopt;
+  bool valid = !text->empty();
+  std::size_t start = 0;
+  while (valid && start <= text->size()) {
+    std::size_t end = text->find('.', start);
+    if (end == std::string::npos) end = text->size();
+    valid = is_snake_case_id(text->substr(start, end - start));
+    start = end + 1;
+  }
+  if (!valid) {
+    reader.report(node, key_path, describe_node(node),
+                  {"场景内的案件名，或 名称.关联角色，例如 parcel.investigation",
+                   "a scenario case name, or NAME.LINK_ROLE such as parcel.investigation"});
+    return std::nullopt;
+  }
+  return text;
+}
+
+nlohmann::json read_object(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  if (!node.IsDefined()) return nlohmann::json::object();
+  if (node.IsNull()) return nlohmann::json::object();
+  if (!reader.expect_map(node, key_path)) return nlohmann::json::object();
+  return yaml_to_json(node);
+}
+
+StepTime read_time(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  StepTime time;
+  auto text = reader.read_string(node, key_path);
+  if (!text) return time;
+  time.text = *text;
+  if (*text == "not_published") {
+    time.kind = StepTime::Kind::not_published;
+    return time;
+  }
+  std::optional<Instant> instant = text->size() == 7 ? parse_month(*text) : parse_instant(*text);
+  if (!instant) {
+    reader.report(node, key_path, describe_node(node),
+                  {"时间：2022-01-13T10:00:00+08:00、2022-01-13T10:00:00（上海时间）、2022-01-13、2021-11 或 not_published",
+                   "a time: 2022-01-13T10:00:00+08:00, 2022-01-13T10:00:00 (Asia/Shanghai), 2022-01-13, 2021-11 or "
+                   "not_published"});
+    return time;
+  }
+  time.kind = StepTime::Kind::instant;
+  time.instant = *instant;
+  return time;
+}
+
+std::optional<std::chrono::seconds> read_advance(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  if (!reader.expect_map(node, key_path)) return std::nullopt;
+  reader.check_keys(node, key_path, {"days", "hours", "minutes"});
+  std::chrono::seconds total{0};
+  for (auto [key, unit] : {std::pair{"days", 86400}, std::pair{"hours", 3600}, std::pair{"minutes", 60}}) {
+    YAML::Node amount = node[key];
+    if (!amount.IsDefined()) continue;
+    auto value = reader.read_integer(amount, join_path(key_path, key));
+    if (value && (*value < 0 || *value > 36500LL * 86400 / unit)) {
+      reader.report(amount, join_path(key_path, key), std::to_string(*value),
+                    {"不为负、且不超过一百年的数量", "a non-negative amount of at most a hundred years"});
+    } else if (value) {
+      total += std::chrono::seconds{*value * unit};
+    }
+  }
+  return total;
+}
+
+std::optional<CreateAction> read_create(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  if (!reader.expect_map(node, key_path)) return std::nullopt;
+  reader.check_keys(node, key_path, {"name", "workflow", "id", "actor", "data", "comment"});
+  CreateAction create;
+  create.name = reader.read_id(reader.require(node, "name", key_path), join_path(key_path, "name")).value_or("");
+  create.workflow = reader.read_id(reader.require(node, "workflow", key_path), join_path(key_path, "workflow")).value_or("");
+  if (YAML::Node id = node["id"]; id.IsDefined()) create.case_id = reader.read_id(id, join_path(key_path, "id"));
+  create.actor = read_actor(reader, reader.require(node, "actor", key_path), join_path(key_path, "actor")).value_or(Actor{});
+  create.data = read_object(reader, node["data"], join_path(key_path, "data"));
+  if (YAML::Node comment = node["comment"]; comment.IsDefined()) create.comment = reader.read_string(comment, join_path(key_path, "comment")).value_or("");
+  return create;
+}
+
+std::optional<FireAction> read_fire(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  if (!reader.expect_map(node, key_path)) return std::nullopt;
+  reader.check_keys(node, key_path, {"case", "transition", "actor", "input", "comment"});
+  FireAction fire;
+  fire.case_name = read_case_name(reader, reader.require(node, "case", key_path), join_path(key_path, "case")).value_or("");
+  fire.transition = reader.read_id(reader.require(node, "transition", key_path), join_path(key_path, "transition")).value_or("");
+  fire.actor = read_actor(reader, reader.require(node, "actor", key_path), join_path(key_path, "actor")).value_or(Actor{});
+  fire.input = read_object(reader, node["input"], join_path(key_path, "input"));
+  if (YAML::Node comment = node["comment"]; comment.IsDefined()) fire.comment = reader.read_string(comment, join_path(key_path, "comment")).value_or("");
+  return fire;
+}
+
+std::optional<Expectation> read_expect(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  if (!reader.expect_map(node, key_path)) return std::nullopt;
+  reader.check_keys(node, key_path, {"case", "state", "fields"});
+  Expectation expect;
+  expect.case_name = read_case_name(reader, reader.require(node, "case", key_path), join_path(key_path, "case")).value_or("");
+  if (YAML::Node state = node["state"]; state.IsDefined()) expect.state = reader.read_id(state, join_path(key_path, "state"));
+  expect.fields = read_object(reader, node["fields"], join_path(key_path, "fields"));
+  if (!expect.state && expect.fields.empty()) {
+    reader.report(node, key_path, "", {"state 或 fields", "state or fields"});
+  }
+  return expect;
+}
+
+void read_step(YamlReader& reader, const YAML::Node& node, const std::string& key_path, ScenarioStep& step) {
+  reader.check_keys(node, key_path, {"at", "advance", "create", "fire", "expect", "expect_rejection", "note"});
+  if (YAML::Node at = node["at"]; at.IsDefined()) step.time = read_time(reader, at, join_path(key_path, "at"));
+  if (YAML::Node advance = node["advance"]; advance.IsDefined()) step.advance = read_advance(reader, advance, join_path(key_path, "advance"));
+  if (YAML::Node create = node["create"]; create.IsDefined()) step.create = read_create(reader, create, join_path(key_path, "create"));
+  if (YAML::Node fire = node["fire"]; fire.IsDefined()) step.fire = read_fire(reader, fire, join_path(key_path, "fire"));
+  if (YAML::Node expect = node["expect"]; expect.IsDefined()) step.expect = read_expect(reader, expect, join_path(key_path, "expect"));
+  if (YAML::Node note = node["note"]; note.IsDefined()) step.note = reader.read_string(note, join_path(key_path, "note")).value_or("");
+
+  if (YAML::Node rejection = node["expect_rejection"]; rejection.IsDefined()) {
+    auto code = rejection.IsScalar() ? parse_error_code(rejection.Scalar()) : std::nullopt;
+    if (!code) {
+      reader.report(rejection, join_path(key_path, "expect_rejection"), describe_node(rejection),
+                    {"稳定的错误代码，例如 guard_failed、role_not_allowed、no_such_transition、invalid_input、not_found",
+                     "a stable error code such as guard_failed, role_not_allowed, no_such_transition, invalid_input, not_found"});
+    }
+    step.expect_rejection = code;
+  }
+
+  int actions = int(step.create.has_value()) + int(step.fire.has_value()) + int(step.advance.has_value());
+  if (actions > 1) {
+    reader.report(node, key_path, fmt::format("{} actions", actions), {"每步至多一个 create、fire 或 advance", "at most one of create, fire or advance per step"});
+  }
+  if (actions == 0 && !step.expect && step.time.kind == StepTime::Kind::unchanged && step.note.empty()) {
+    reader.report(node, key_path, "an empty step", {"create、fire、advance、expect、at 或 note", "create, fire, advance, expect, at or note"});
+  }
+  if (step.expect_rejection && !step.create && !step.fire) {
+    reader.report(node, key_path, "expect_rejection without an action", {"与 create 或 fire 同一步", "a create or fire in the same step"});
+  }
+}
+
+}  // namespace
+
+std::optional<Scenario> parse_scenario(std::string_view yaml_text, const fs::path& file, Diagnostics& diagnostics) {
+  std::size_t problems_before = diagnostics.size();
+  auto root = load_yaml(yaml_text, file.string(), diagnostics);
+  if (!root) return std::nullopt;
+
+  YamlReader reader(file.string(), diagnostics);
+  if (!reader.expect_map(*root, "")) return std::nullopt;
+  reader.check_keys(*root, "", {"scenario", "title", "workflows", "sources", "start", "steps"});
+
+  Scenario scenario;
+  scenario.file = file;
+  scenario.id = reader.read_id(reader.require(*root, "scenario", ""), "scenario").value_or("");
+  if (auto title = reader.read_title(reader.require(*root, "title", ""), "title")) scenario.title = *title;
+  if (auto folder = reader.read_string(reader.require(*root, "workflows", ""), "workflows")) {
+    scenario.workflows_folder = (file.parent_path() / *folder).lexically_normal();
+  }
+  if (YAML::Node sources = (*root)["sources"]; sources.IsDefined() && reader.expect_sequence(sources, "sources")) {
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (auto source = reader.read_string(sources[i], fmt::format("sources[{}]", i))) scenario.sources.push_back(*source);
+    }
+  }
+  if (YAML::Node start = (*root)["start"]; start.IsDefined()) {
+    StepTime time = read_time(reader, start, "start");
+    if (time.kind == StepTime::Kind::instant) scenario.start = time.instant;
+  }
+
+  YAML::Node steps = reader.require(*root, "steps", "");
+  if (steps.IsDefined() && reader.expect_sequence(steps, "steps")) {
+    std::optional<Instant> previous;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      std::string step_path = fmt::format("steps[{}]", i);
+      ScenarioStep step;
+      step.number = static_cast<int>(i) + 1;
+      step.position = position_of(steps[i]);
+      if (reader.expect_map(steps[i], step_path)) read_step(reader, steps[i], step_path, step);
+      if (step.time.kind == StepTime::Kind::instant) {
+        if (previous && step.time.instant < *previous) {
+          reader.report(steps[i]["at"], join_path(step_path, "at"), "\"" + step.time.text + "\"",
+                        {"不早于前一步的时间（时钟不能倒退）", "a time no earlier than the previous step's (the clock never moves backwards)"});
+        }
+        previous = step.time.instant;
+      }
+      scenario.steps.push_back(std::move(step));
+    }
+  }
+  if (diagnostics.size() != problems_before) return std::nullopt;
+  return scenario;
+}
+
+}  // namespace sitecycle

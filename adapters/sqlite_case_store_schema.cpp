@@ -1,0 +1,78 @@
+#include "adapters/sqlite_case_store_schema.h"
+
+namespace sitecycle::sqlite {
+
+namespace {
+
+// Instants are ISO 8601 UTC text of fixed width ("2026-03-16T01:30:00Z"), so text order is time
+// order. JSON columns hold nlohmann::json::dump() output.
+constexpr std::string_view kCreateCaseTables[] = {
+    "CREATE TABLE cases ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " workflow_id TEXT NOT NULL,"
+    " workflow_version INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " data TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL)",
+    "CREATE INDEX cases_by_workflow_state ON cases (workflow_id, state)",
+    // list_cases orders by (created_at, id).
+    "CREATE INDEX cases_by_created_at ON cases (created_at, id)",
+
+    // AUTOINCREMENT keeps event ids increasing across the whole store and never reuses one.
+    "CREATE TABLE events ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id TEXT NOT NULL REFERENCES cases (id),"
+    " case_version INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " transition TEXT NOT NULL,"
+    " from_state TEXT NOT NULL,"
+    " to_state TEXT NOT NULL,"
+    " actor_role TEXT NOT NULL,"
+    " actor_org TEXT NOT NULL,"
+    " actor_user TEXT NOT NULL,"
+    " at TEXT NOT NULL,"
+    " input TEXT NOT NULL,"
+    " comment TEXT NOT NULL,"
+    " effects TEXT NOT NULL,"
+    " UNIQUE (case_id, case_version))",
+    // The history is an audit record, so these triggers reject every UPDATE and DELETE.
+    "CREATE TRIGGER events_reject_update BEFORE UPDATE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only; UPDATE is not allowed'); END",
+    "CREATE TRIGGER events_reject_delete BEFORE DELETE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only; DELETE is not allowed'); END",
+
+    // `sequence` orders a case's links by insertion, so the last link per role is the most
+    // recent one even when several share a created_at second.
+    "CREATE TABLE case_links ("
+    " sequence INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id TEXT NOT NULL REFERENCES cases (id),"
+    " role TEXT NOT NULL,"
+    " linked_case_id TEXT NOT NULL REFERENCES cases (id),"
+    " created_at TEXT NOT NULL,"
+    " UNIQUE (case_id, role, linked_case_id))",
+
+    "CREATE TABLE case_counters ("
+    " workflow_id TEXT PRIMARY KEY NOT NULL,"
+    " next_number INTEGER NOT NULL)",
+
+    "CREATE TABLE workflow_definitions ("
+    " workflow_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " sha256 TEXT NOT NULL,"
+    " source_file TEXT NOT NULL,"
+    " yaml_text TEXT NOT NULL,"
+    " PRIMARY KEY (workflow_id, version))",
+};
+
+constexpr Migration kMigrations[] = {
+    {1, "create case tables", kCreateCaseTables},
+};
+
+}  // namespace
+
+std::span<const Migration> case_store_migrations() { return kMigrations; }
+
+}  // namespace sitecycle::sqlite

@@ -1,0 +1,37 @@
+// The sitecycle subcommands. Each returns a process exit code (cli_output.h).
+#pragma once
+
+#include "engine/localized_text.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sitecycle::cli {
+
+int run_validate(const std::vector<std::string>& paths, Language language);
+
+int run_graph(const std::string& workflow_id, const std::string& workflows_folder, const std::string& format,
+              Language language);
+
+struct ReplayOptions {
+  std::vector<std::string> scenarios;
+  std::string database;             // "" for an in-memory store, else sqlite:PATH
+  std::optional<std::string> now;   // the clock for scenarios without dates
+};
+int run_replay(const ReplayOptions& options, Language language);
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:var/sitecycle.db";
+  std::string workflows_folder = "workflows";
+  std::string examples_folder = "examples";
+  bool demo = false;
+  std::optional<std::string> now;
+};
+int run_serve(const ServeOptions& options, Language language);
+
+// "sqlite:PATH" -> PATH; nullopt for anything else.
+std::optional<std::string> sqlite_path_of(const std::string& database_url);
+
+}  // namespace sitecycle::cli

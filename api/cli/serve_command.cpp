@@ -1,0 +1,123 @@
+#include "adapters/clock.h"
+#include "adapters/demo_loader.h"
+#include "adapters/sqlite_case_store.h"
+#include "adapters/workflow_files.h"
+#include "api/cli/cli_output.h"
+#include "api/cli/commands.h"
+#include "api/http/api_router.h"
+#include "api/http/http_server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <iostream>
+
+namespace sitecycle::cli {
+
+namespace {
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "localhost:0" or "[::1]:8080".
+std::optional<ListenAddress> parse_listen(const std::string& text) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
+  ListenAddress address;
+  address.host = text.substr(0, colon);
+  if (address.host.size() > 2 && address.host.front() == '[' && address.host.back() == ']') {
+    address.host = address.host.substr(1, address.host.size() - 2);
+  }
+  std::string port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (error != std::errc() || end != port.data() + port.size() || value > 65535) return std::nullopt;
+  address.port = static_cast<std::uint16_t>(value);
+  return address;
+}
+
+std::unique_ptr<Clock> make_clock(const std::optional<std::string>& now, Language language) {
+  if (!now) return std::make_unique<SystemClock>();
+  std::optional<Instant> start = parse_instant(*now);
+  if (!start) {
+    print_error(language, fmt::format("--now 的值 {} 无效；示例：2026-03-16T09:00:00+08:00", *now),
+                fmt::format("invalid --now value {}; example: 2026-03-16T09:00:00+08:00", *now));
+    return nullptr;
+  }
+  return std::make_unique<StartedClock>(*start);
+}
+
+void report_demo(const DemoLoadReport& report, Language language) {
+  print_error(language, fmt::format("示例数据：新载入 {} 个场景，已存在 {} 个", report.loaded.size(), report.skipped.size()),
+              fmt::format("demo data: {} scenario(s) loaded, {} already present", report.loaded.size(), report.skipped.size()));
+  for (const std::string& error : report.errors) std::cerr << error << '\n';
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& options, Language language) {
+  std::optional<ListenAddress> listen = parse_listen(options.listen);
+  if (!listen) {
+    print_error(language, fmt::format("--listen 的值 {} 无效；应为 主机:端口，例如 127.0.0.1:8080", options.listen),
+                fmt::format("invalid --listen value {}; expected HOST:PORT such as 127.0.0.1:8080", options.listen));
+    return kExitUsage;
+  }
+  std::optional<std::string> database = sqlite_path_of(options.database);
+  if (!database) {
+    print_error(language, fmt::format("不支持的数据库地址 {}；请使用 sqlite:路径，例如 sqlite:var/sitecycle.db", options.database),
+                fmt::format("unsupported database {}; use sqlite:PATH such as sqlite:var/sitecycle.db", options.database));
+    return kExitUsage;
+  }
+  std::unique_ptr<Clock> clock = make_clock(options.now, language);
+  if (!clock) return kExitUsage;
+
+  LoadedWorkflows loaded = load_workflow_folder(options.workflows_folder);
+  if (!loaded.diagnostics.empty()) {
+    print_diagnostics(language, loaded.diagnostics);
+    print_error(language, fmt::format("流程目录 {} 无效，服务未启动", options.workflows_folder),
+                fmt::format("the workflows folder {} is invalid; the server did not start", options.workflows_folder));
+    return kExitUsage;
+  }
+
+  std::unique_ptr<SqliteCaseStore> store;
+  try {
+    store = std::make_unique<SqliteCaseStore>(*database);
+  } catch (const StoreError& error) {
+    print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
+    return kExitUsage;
+  }
+  Diagnostics pin_problems;
+  std::shared_ptr<const WorkflowRegistry> registry = pin_workflows(loaded, *store, pin_problems);
+  if (!pin_problems.empty()) {
+    print_diagnostics(language, pin_problems);
+    return kExitUsage;
+  }
+  if (options.demo) report_demo(load_demo(options.examples_folder, *store, clock->now().instant, language), language);
+
+  CaseService service(registry, *store);
+  http::ApiRouter router(service, *clock);
+  http::HttpServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.stop_on_signals = true;
+  http::HttpServer server([&router](const http::HttpRequest& request) { return router.handle(request); }, server_options);
+  std::uint16_t port = 0;
+  try {
+    port = server.start();
+  } catch (const http::HttpServerError& error) {
+    print_error(language, error.message().zh_cn, error.message().en);
+    return kExitUsage;
+  }
+
+  std::string shown_host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
+  std::cout << fmt::format("listening on http://{}:{}", shown_host, port) << std::endl;
+  spdlog::info("server started: listen={}:{} database={} workflows={}", shown_host, port, *database, options.workflows_folder);
+  server.wait();
+  spdlog::info("server stopped");
+  return kExitSuccess;
+}
+
+}  // namespace sitecycle::cli

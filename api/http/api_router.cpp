@@ -1,0 +1,161 @@
+#include "api_router.h"
+
+#include "json_response.h"
+#include "problem_response.h"
+#include "request_reading.h"
+#include "route_context.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sitecycle::http {
+
+namespace {
+
+struct Route {
+  std::string_view method;
+  std::string_view pattern;  // "{}" matches one non-empty path segment
+  RouteHandler handler;
+};
+
+constexpr std::array<Route, 7> kRoutes{{
+    {"GET", "/api/v1/health", &get_health},
+    {"GET", "/api/v1/workflows", &list_workflows},
+    {"GET", "/api/v1/cases", &list_cases},
+    {"POST", "/api/v1/cases", &create_case},
+    {"GET", "/api/v1/cases/{}", &get_case},
+    {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition},
+    {"GET", "/api/v1/cases/{}/events", &list_events},
+}};
+
+// The segments after the leading '/'; nullopt when there is no leading '/'.
+std::optional<std::vector<std::string_view>> split_path(std::string_view path) {
+  if (!path.starts_with('/')) return std::nullopt;
+  path.remove_prefix(1);
+  std::vector<std::string_view> segments;
+  while (true) {
+    std::size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+// The decoded parameters when `segments` match `pattern`, else nullopt.
+std::optional<std::vector<std::string>> match_route(std::string_view pattern,
+                                                    const std::vector<std::string_view>& segments) {
+  std::optional<std::vector<std::string_view>> expected = split_path(pattern);
+  if (!expected || expected->size() != segments.size()) return std::nullopt;
+
+  std::vector<std::string> parameters;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if ((*expected)[i] == "{}") {
+      if (segments[i].empty()) return std::nullopt;
+      parameters.push_back(percent_decode(segments[i], false));
+    } else if ((*expected)[i] != segments[i]) {
+      return std::nullopt;
+    }
+  }
+  return parameters;
+}
+
+HttpResponse route_not_found(const HttpRequest& request, Language language) {
+  Problem problem = make_problem(
+      ErrorCode::not_found,
+      {fmt::format("没有路径为 {} 的接口；接口都在 /api/v1 下，例如 GET /api/v1/cases",
+                   quoted_excerpt(request.path)),
+       fmt::format("No API route has the path {}; routes are under /api/v1, for example "
+                   "GET /api/v1/cases",
+                   quoted_excerpt(request.path))});
+  return problem_response(problem, language, request.path);
+}
+
+HttpResponse method_not_allowed(const HttpRequest& request, const std::string& allowed,
+                                Language language) {
+  Problem problem = make_problem(
+      ErrorCode::method_not_allowed,
+      {fmt::format("路径 {} 不支持 {} 方法；可用方法：{}", quoted_excerpt(request.path),
+                   quoted_excerpt(request.method), allowed),
+       fmt::format("The path {} does not accept method {}; allowed: {}", quoted_excerpt(request.path),
+                   quoted_excerpt(request.method), allowed)});
+  HttpResponse response = problem_response(problem, language, request.path);
+  response.set_header("Allow", allowed);
+  return response;
+}
+
+Problem store_unavailable_problem() {
+  return make_problem(ErrorCode::unavailable,
+                      {"案件存储暂时不可用，原因已记入服务器日志；请稍后重试",
+                       "The case store is unavailable and the server logged the cause; retry later"});
+}
+
+HttpResponse render_result(RouteResult result, const HttpRequest& request, Language language) {
+  if (!result) {
+    Problem problem = std::move(result).take_problem();
+    if (problem.code == ErrorCode::unavailable) {
+      // The detail may carry driver or file-system text meant for operators, not clients.
+      spdlog::error("store_unavailable method={} path={} detail=\"{}\"", request.method,
+                    request.path, problem.detail.en);
+      problem = store_unavailable_problem();
+    }
+    return problem_response(problem, language, request.path);
+  }
+
+  JsonReply& reply = result.value();
+  HttpResponse response = json_response(reply.status, reply.body, language);
+  for (auto& [name, value] : reply.headers) response.set_header(name, std::move(value));
+  return response;
+}
+
+}  // namespace
+
+ApiRouter::ApiRouter(CaseService& service, const Clock& clock)
+    : service_(service), clock_(clock) {}
+
+HttpResponse ApiRouter::handle(const HttpRequest& request) const {
+  const std::string* accept_language = request.header("accept-language");
+  Language language = parse_language(accept_language ? *accept_language : std::string_view{});
+
+  try {
+    return dispatch(request, language);
+  } catch (const StoreError& error) {
+    spdlog::error("store_failed method={} path={} error=\"{}\"", request.method, request.path,
+                  error.what());
+    return problem_response(store_unavailable_problem(), language, request.path);
+  } catch (const std::exception& error) {
+    spdlog::error("request_failed method={} path={} error=\"{}\"", request.method, request.path,
+                  error.what());
+    return internal_error_response(language, request.path);
+  } catch (...) {
+    spdlog::error("request_failed method={} path={} error=\"unknown exception\"", request.method,
+                  request.path);
+    return internal_error_response(language, request.path);
+  }
+}
+
+HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language) const {
+  std::optional<std::vector<std::string_view>> segments = split_path(request.path);
+  if (!segments) return route_not_found(request, language);
+
+  std::string allowed;
+  for (const Route& route : kRoutes) {
+    std::optional<std::vector<std::string>> parameters = match_route(route.pattern, *segments);
+    if (!parameters) continue;
+    if (route.method == request.method) {
+      RouteContext context{request, std::move(*parameters), language, service_, clock_};
+      return render_result(route.handler(context), request, language);
+    }
+    allowed += allowed.empty() ? std::string(route.method) : ", " + std::string(route.method);
+  }
+
+  if (!allowed.empty()) return method_not_allowed(request, allowed, language);
+  return route_not_found(request, language);
+}
+
+}  // namespace sitecycle::http

@@ -1,0 +1,41 @@
+// The HTTP API as a plain function from request to response: routing, the actor headers, JSON
+// bodies and problem+json errors, with no sockets involved. HttpServer calls handle() for each
+// request; tests call it directly.
+#pragma once
+
+#include "adapters/clock.h"
+#include "engine/case_service.h"
+#include "http_message.h"
+
+namespace sitecycle::http {
+
+// Routes (all JSON, errors as application/problem+json):
+//   GET  /api/v1/health
+//   GET  /api/v1/workflows
+//   GET  /api/v1/cases?workflow=&state=&limit=&offset=
+//   POST /api/v1/cases
+//   GET  /api/v1/cases/{id}
+//   POST /api/v1/cases/{id}/transitions/{transition}
+//   GET  /api/v1/cases/{id}/events?limit=&offset=
+// The actor comes from the X-Actor-Role, X-Actor-Org and X-Actor-User headers; POSTs require
+// X-Actor-Role. Accept-Language picks zh-CN (default) or en for titles and details.
+//
+// Thread-safety: handle() may run on several threads at once. The router holds no mutable
+// state, and CaseService and the clock are thread-safe.
+class ApiRouter {
+ public:
+  // Both are borrowed and must outlive the router.
+  ApiRouter(CaseService& service, const Clock& clock);
+
+  // Answers one request. Never throws: a store failure becomes 503 and any other exception
+  // 500, each with a generic message, and the cause is logged.
+  HttpResponse handle(const HttpRequest& request) const;
+
+ private:
+  HttpResponse dispatch(const HttpRequest& request, Language language) const;
+
+  CaseService& service_;
+  const Clock& clock_;
+};
+
+}  // namespace sitecycle::http

@@ -1,0 +1,22 @@
+// A case's history.
+#include "json_views.h"
+#include "request_reading.h"
+#include "route_context.h"
+
+namespace sitecycle::http {
+
+RouteResult list_events(const RouteContext& context) {
+  const std::string& case_id = context.parameters.at(0);
+  Result<Paging> paging = read_paging(context.request);
+  if (!paging) return std::move(paging).take_problem();
+  if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);
+
+  // An unknown case has no history; say so rather than return an empty page.
+  CaseStore& store = context.service.store();
+  if (!store.find_case(case_id)) return case_not_found_problem(case_id);
+
+  Page<StoredEvent> page = store.events_of(case_id, paging->limit, paging->offset);
+  return JsonReply{200, page_json(events_json(page.items), page.total), {}};
+}
+
+}  // namespace sitecycle::http

@@ -1,0 +1,57 @@
+// Plain HTTP request and response values passed between the transport (http_server) and the
+// router. They carry no Boost.Beast types, so route handlers compile and test without sockets.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sitecycle::http {
+
+struct HttpRequest {
+  std::string method;  // as sent: "GET", "POST", ...
+  std::string target;  // as sent: "/api/v1/cases?state=registered"
+  // The path part of the target, still percent-encoded, so that an encoded '/' inside a
+  // segment cannot split it. The router decodes each segment after splitting.
+  std::string path;
+  // Decoded query parameters in the order sent; a name may repeat.
+  std::vector<std::pair<std::string, std::string>> query;
+  // Header names are lower-cased. A header sent several times is joined with ", ".
+  std::map<std::string, std::string, std::less<>> headers;
+  std::string body;
+
+  // The value of a header, by lower-case name; nullptr when absent.
+  const std::string* header(std::string_view lower_case_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // in the order they are sent
+  std::string body;
+
+  // Replaces a header of the same name (compared without case) or appends it.
+  void set_header(std::string_view name, std::string value);
+  // The value of a header, compared without case; nullptr when absent.
+  const std::string* header(std::string_view name) const;
+};
+
+// The function a server calls for each request. It must not throw: ApiRouter::handle catches
+// everything at its boundary.
+using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// Splits `target` into `request.path` and `request.query`. In the query, '+' is a space and
+// %XX escapes are decoded. A malformed escape is kept as written, so no target is rejected
+// here; the route that reads the value decides whether it is valid.
+void split_target(std::string_view target, HttpRequest& request);
+
+// Decodes %XX escapes. A malformed escape ('%' not followed by two hex digits) is kept as
+// written. With `plus_is_space`, '+' decodes to ' ' (query strings).
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+// Compares ASCII strings without case.
+bool equals_ignoring_case(std::string_view left, std::string_view right);
+
+}  // namespace sitecycle::http

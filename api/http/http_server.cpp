@@ -1,0 +1,625 @@
+// Notes on the connection lifecycle.
+//
+// Each accepted socket gets its own strand and one coroutine (serve) that loops over requests.
+// The handler runs on handler_pool (async_run_on), and the coroutine resumes on its strand
+// when the handler returns, so socket operations never run on two threads at once.
+//
+// Time limits: idle_timeout covers the wait for the first byte of each request, read_timeout
+// the rest of the request, write_timeout the response. A client that sends nothing, or sends
+// slowly, therefore holds only its own coroutine, and only until its timer fires.
+//
+// Shutdown: request_stop() closes the acceptor and every registered connection on its own
+// strand. io_context.run() returns once no coroutine and no handler is left, which wait()
+// allows until shutdown_timeout; after that it stops the io_context and abandons what is left.
+// Members are ordered so that destroying the io_context (which destroys abandoned coroutine
+// frames) happens while the handler pool, the connection registry and its mutex still exist.
+#include "http_server.h"
+
+#include "engine/result.h"
+#include "problem_response.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace sitecycle::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace beast_http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+using BeastRequest = beast_http::request<beast_http::string_body>;
+using BeastResponse = beast_http::response<beast_http::string_body>;
+using RequestParser = beast_http::request_parser<beast_http::string_body>;
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 4096;
+// After a rejected request the server reads and discards what the client still sends for this
+// long, so that closing the socket does not reset it before the client has read the response.
+constexpr std::chrono::milliseconds kDrainTime{1000};
+constexpr std::chrono::milliseconds kAcceptRetryPause{100};
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+
+  void close() {
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream.close();
+  }
+
+  beast::tcp_stream stream;
+};
+
+// What one request line in the log records.
+struct RequestLog {
+  std::string method = "-";
+  std::string path = "-";
+  Clock::time_point started_at = Clock::now();
+};
+
+void log_request(const RequestLog& entry, int status) {
+  auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - entry.started_at);
+  spdlog::info("http_request method={} path={} status={} duration_ms={}", entry.method, entry.path,
+               status, duration.count());
+}
+
+std::string lower_case(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return result;
+}
+
+std::string path_of(std::string_view target) { return std::string(target.substr(0, target.find('?'))); }
+
+std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
+
+Language language_of(const BeastRequest& request) {
+  auto found = request.find(beast_http::field::accept_language);
+  return parse_language(found == request.end() ? std::string_view{} : to_std(found->value()));
+}
+
+HttpRequest to_http_request(BeastRequest&& beast_request) {
+  HttpRequest request;
+  request.method = std::string(to_std(beast_request.method_string()));
+  request.target = std::string(to_std(beast_request.target()));
+  split_target(request.target, request);
+  for (const auto& field : beast_request) {
+    auto [entry, inserted] = request.headers.emplace(lower_case(to_std(field.name_string())), to_std(field.value()));
+    if (!inserted) entry->second.append(", ").append(to_std(field.value()));
+  }
+  request.body = std::move(beast_request.body());
+  return request;
+}
+
+bool is_safe_header_value(std::string_view value) {
+  return value.find_first_of("\r\n") == std::string_view::npos;
+}
+
+BeastResponse to_beast_response(HttpResponse response, unsigned version, bool keep_alive) {
+  if (response.status < 100 || response.status > 599) {
+    spdlog::error("http_handler_bad_status status={}", response.status);
+    response = internal_error_response(Language::zh_cn);
+  }
+  BeastResponse result;
+  result.version(version);
+  result.result(static_cast<unsigned>(response.status));
+  for (const auto& [name, value] : response.headers) {
+    if (!is_safe_header_value(name) || !is_safe_header_value(value)) {
+      spdlog::error("http_handler_bad_header name=\"{}\"", name);
+      continue;
+    }
+    result.set(name, value);
+  }
+  result.body() = std::move(response.body);
+  result.keep_alive(keep_alive);
+  result.prepare_payload();
+  return result;
+}
+
+bool expects_continue(const BeastRequest& request) {
+  auto found = request.find(beast_http::field::expect);
+  return found != request.end() && equals_ignoring_case(to_std(found->value()), "100-continue");
+}
+
+// The problem to answer a request that failed to parse with; nullopt when the client is gone
+// or timed out, so there is nobody to answer.
+std::optional<Problem> transport_problem(const beast::error_code& error, const HttpServerOptions& options) {
+  if (error == beast_http::error::body_limit) {
+    return make_problem(
+        ErrorCode::payload_too_large,
+        {fmt::format("请求体超过了 {} 字节的上限；请缩小请求体，或分多次提交", options.body_limit),
+         fmt::format("The request body exceeds the limit of {} bytes; send a smaller body or "
+                     "split it into several requests",
+                     options.body_limit)});
+  }
+  if (error == beast_http::error::header_limit) {
+    return make_problem(
+        ErrorCode::bad_request,
+        {fmt::format("请求行和请求头超过了 {} 字节的上限；请缩短 URL 或减少请求头", options.header_limit),
+         fmt::format("The request line and headers exceed the limit of {} bytes; shorten the URL "
+                     "or send fewer headers",
+                     options.header_limit)});
+  }
+  if (error.category() == beast_http::make_error_code(beast_http::error::bad_target).category() &&
+      error != beast_http::error::end_of_stream && error != beast_http::error::partial_message) {
+    return make_problem(
+        ErrorCode::bad_request,
+        {fmt::format("HTTP 请求格式错误（{}）；请发送符合 HTTP/1.1 的请求", error.message()),
+         fmt::format("Malformed HTTP request ({}); send a valid HTTP/1.1 request", error.message())});
+  }
+  return std::nullopt;
+}
+
+// Runs `work` on `pool` and completes with its result on the completion handler's executor.
+// A plain callback rather than a coroutine lambda: GCC 12 copies a capturing coroutine lambda
+// handed to co_spawn bitwise, which AddressSanitizer reports as a bad free.
+template <class Work, class CompletionToken>
+auto async_run_on(asio::thread_pool& pool, Work work, CompletionToken&& token) {
+  using Output = std::invoke_result_t<Work&>;
+  return asio::async_initiate<CompletionToken, void(Output)>(
+      [&pool](auto completion, Work pending) {
+        // A tracked executor keeps the caller's io_context running until the result is back.
+        auto caller = asio::prefer(asio::get_associated_executor(completion),
+                                   asio::execution::outstanding_work.tracked);
+        asio::post(pool, [completion = std::move(completion), pending = std::move(pending),
+                          caller = std::move(caller)]() mutable {
+          Output output = pending();
+          asio::dispatch(caller, [completion = std::move(completion), output = std::move(output)]() mutable {
+            std::move(completion)(std::move(output));
+          });
+        });
+      },
+      token, std::move(work));
+}
+
+HttpServerError server_error(std::string zh_cn, std::string en) {
+  return HttpServerError(LocalizedText{std::move(zh_cn), std::move(en)});
+}
+
+void check_options(const HttpServerOptions& options) {
+  if (options.threads < 1 || options.io_threads < 1) {
+    throw server_error(
+        fmt::format("线程数无效（处理线程 {}，I/O 线程 {}）：两者都至少为 1", options.threads,
+                    options.io_threads),
+        fmt::format("Invalid thread counts (handler threads {}, I/O threads {}): both must be at "
+                    "least 1",
+                    options.threads, options.io_threads));
+  }
+  if (options.body_limit == 0 || options.header_limit == 0) {
+    throw server_error("请求体和请求头的上限都必须大于 0 字节",
+                        "The body limit and the header limit must both be more than 0 bytes");
+  }
+  using std::chrono::milliseconds;
+  for (milliseconds timeout : {options.read_timeout, options.idle_timeout, options.write_timeout,
+                               options.shutdown_timeout}) {
+    if (timeout <= milliseconds::zero()) {
+      throw server_error(fmt::format("超时时间 {} 毫秒无效：读取、空闲、写入和停止的超时都必须大于 0",
+                                      timeout.count()),
+                          fmt::format("Invalid timeout of {} ms: the read, idle, write and "
+                                      "shutdown timeouts must all be more than 0",
+                                      timeout.count()));
+    }
+  }
+}
+
+// The address to bind for `host`, which must be a loopback address.
+asio::ip::address loopback_address(const std::string& host) {
+  if (host == "localhost") return asio::ip::address_v4::loopback();
+
+  std::string literal = host;
+  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
+    literal = literal.substr(1, literal.size() - 2);
+  }
+  beast::error_code error;
+  asio::ip::address address = asio::ip::make_address(literal, error);
+  if (!error && address.is_loopback()) return address;
+
+  throw server_error(
+      fmt::format("拒绝监听地址 \"{}\"：接口尚不支持令牌认证，因此只允许回环地址（127.0.0.0/8、::1 或 "
+                  "localhost）。请改用 --host 127.0.0.1；若需供其他主机访问，请在本机部署带认证的反向代理",
+                  host),
+      fmt::format("Refusing to listen on \"{}\": the API has no token authentication yet, so only "
+                  "loopback addresses (127.0.0.0/8, ::1 or localhost) are allowed. Use --host "
+                  "127.0.0.1, and put an authenticating reverse proxy on this machine in front of "
+                  "it if other hosts need access",
+                  host));
+}
+
+}  // namespace
+
+HttpServerError::HttpServerError(LocalizedText message)
+    : std::runtime_error(message.en), message_(std::move(message)) {}
+
+struct HttpServer::Impl {
+  Impl(RequestHandler request_handler, HttpServerOptions server_options)
+      : handler(std::move(request_handler)), options(std::move(server_options)) {}
+
+  void start_listening(const asio::ip::address& address);
+  void start_threads();
+  void run_io();
+  void request_stop();
+  void wait();
+
+  asio::awaitable<void> accept_connections();
+  void spawn_connection(tcp::socket socket);
+  void forget_connection(std::uint64_t id);
+  asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
+  asio::awaitable<bool> read_request(Connection& connection, beast::flat_buffer& buffer,
+                                     RequestParser& parser, RequestLog& entry);
+  HttpResponse call_handler(const HttpRequest& request) const;
+  asio::awaitable<void> reject(Connection& connection, const Problem& problem, Language language,
+                               unsigned version, const RequestLog& entry);
+
+  const RequestHandler handler;
+  const HttpServerOptions options;
+
+  // Guards everything below up to the handler pool.
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool started = false;
+  bool threads_ready = false;  // start() has created every thread
+  bool joining = false;
+  bool stopped = false;
+  int running_io_threads = 0;
+  Clock::time_point stop_deadline{};
+  std::uint16_t bound_port = 0;
+  std::uint64_t next_connection_id = 0;
+  std::map<std::uint64_t, std::weak_ptr<Connection>> connections;
+  // Read without the mutex on every request to decide about keep-alive.
+  std::atomic<bool> stop_requested{false};
+
+  std::optional<asio::thread_pool> handler_pool;
+  asio::io_context io_context;
+  // Both live on one strand, so request_stop() can close them from any thread.
+  tcp::acceptor acceptor{asio::make_strand(io_context)};
+  std::optional<asio::signal_set> signals;
+  std::vector<std::thread> io_threads;
+};
+
+void HttpServer::Impl::start_listening(const asio::ip::address& address) {
+  tcp::endpoint endpoint(address, options.port);
+  beast::error_code error;
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    throw server_error(
+        fmt::format("无法监听 {}:{}（{}）；请换一个端口，或停止占用该端口的进程", options.host,
+                    options.port, error.message()),
+        fmt::format("Cannot listen on {}:{} ({}); choose another port or stop the process that "
+                    "holds it",
+                    options.host, options.port, error.message()));
+  }
+}
+
+void HttpServer::Impl::start_threads() {
+  handler_pool.emplace(static_cast<std::size_t>(options.threads));
+  asio::co_spawn(acceptor.get_executor(), accept_connections(), [](std::exception_ptr failure) {
+    if (failure) spdlog::error("http_accept_loop_failed");
+  });
+
+  if (options.stop_on_signals) {
+    signals.emplace(acceptor.get_executor(), SIGINT, SIGTERM);
+    signals->async_wait([this](const beast::error_code& error, int signal_number) {
+      if (error) return;
+      spdlog::info("http_server_signal signal={}", signal_number);
+      request_stop();
+    });
+  }
+
+  for (int i = 0; i < options.io_threads; ++i) io_threads.emplace_back([this] { run_io(); });
+}
+
+void HttpServer::Impl::run_io() {
+  while (true) {
+    try {
+      io_context.run();
+      break;
+    } catch (const std::exception& error) {
+      spdlog::error("http_io_thread_failed error=\"{}\"", error.what());
+    }
+  }
+  std::lock_guard lock(mutex);
+  --running_io_threads;
+  changed.notify_all();
+}
+
+void HttpServer::Impl::request_stop() {
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mutex);
+    if (!started || stop_requested) return;
+    stop_requested = true;
+    stop_deadline = Clock::now() + options.shutdown_timeout;
+    for (const auto& [id, weak] : connections) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+
+  asio::dispatch(acceptor.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    if (signals) signals->cancel(ignored);
+  });
+  for (const auto& connection : open) {
+    asio::dispatch(connection->stream.get_executor(), [connection] { connection->close(); });
+  }
+  changed.notify_all();
+}
+
+void HttpServer::Impl::wait() {
+  std::unique_lock lock(mutex);
+  if (!started) return;
+  changed.wait(lock, [this] { return (stop_requested && threads_ready) || stopped; });
+  if (joining) {
+    changed.wait(lock, [this] { return stopped; });
+    return;
+  }
+  joining = true;
+
+  // Let open connections and running handlers finish, up to the deadline.
+  bool drained = changed.wait_until(lock, stop_deadline, [this] { return running_io_threads == 0; });
+  lock.unlock();
+  if (!drained) {
+    spdlog::warn("http_server_shutdown_timeout timeout_ms={}", options.shutdown_timeout.count());
+    io_context.stop();
+  }
+
+  for (std::thread& thread : io_threads) thread.join();
+  handler_pool->join();
+
+  lock.lock();
+  stopped = true;
+  changed.notify_all();
+  spdlog::info("http_server_stopped host={} port={}", options.host, bound_port);
+}
+
+asio::awaitable<void> HttpServer::Impl::accept_connections() {
+  while (true) {
+    auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io_context), kUseTuple);
+    if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (error) {
+      // Running out of file descriptors fails every accept; pause rather than spin.
+      spdlog::warn("http_accept_failed error=\"{}\"", error.message());
+      asio::steady_timer pause(acceptor.get_executor(), kAcceptRetryPause);
+      co_await pause.async_wait(kUseTuple);
+      continue;
+    }
+    spawn_connection(std::move(socket));
+  }
+}
+
+void HttpServer::Impl::spawn_connection(tcp::socket socket) {
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  std::uint64_t id = 0;
+  bool stopping = false;
+  {
+    std::lock_guard lock(mutex);
+    id = next_connection_id++;
+    connections.emplace(id, connection);
+    stopping = stop_requested;
+  }
+  if (stopping) connection->close();
+
+  asio::co_spawn(connection->stream.get_executor(), serve(connection),
+                 [this, id](std::exception_ptr failure) {
+                   forget_connection(id);
+                   if (!failure) return;
+                   try {
+                     std::rethrow_exception(failure);
+                   } catch (const std::exception& error) {
+                     spdlog::error("http_connection_failed error=\"{}\"", error.what());
+                   } catch (...) {
+                     spdlog::error("http_connection_failed error=\"unknown exception\"");
+                   }
+                 });
+}
+
+void HttpServer::Impl::forget_connection(std::uint64_t id) {
+  std::lock_guard lock(mutex);
+  connections.erase(id);
+}
+
+asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connection) {
+  beast::tcp_stream& stream = connection->stream;
+  beast::flat_buffer buffer;
+  while (true) {
+    RequestParser parser;
+    RequestLog entry;
+    if (!co_await read_request(*connection, buffer, parser, entry)) co_return;
+    BeastRequest beast_request = parser.release();
+    unsigned version = beast_request.version();
+    bool keep_alive = beast_request.keep_alive();
+
+    // Run the handler off the I/O threads; no timer runs meanwhile.
+    stream.expires_never();
+    HttpResponse response = co_await async_run_on(
+        *handler_pool,
+        [this, request = to_http_request(std::move(beast_request))] { return call_handler(request); },
+        asio::use_awaitable);
+    int status = response.status;
+
+    // Write the response.
+    keep_alive = keep_alive && !stop_requested;
+    BeastResponse beast_response = to_beast_response(std::move(response), version, keep_alive);
+    stream.expires_after(options.write_timeout);
+    auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
+    log_request(entry, status);
+    if (write_error) co_return;
+    if (!keep_alive) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+  }
+}
+
+// Reads one request into `parser`. Returns false when the connection should close: the client
+// left or timed out, the server is stopping, or the request was rejected (and answered).
+asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
+                                                     beast::flat_buffer& buffer,
+                                                     RequestParser& parser, RequestLog& entry) {
+  beast::tcp_stream& stream = connection.stream;
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(options.body_limit);
+
+  // Wait for the first byte of the next request.
+  if (buffer.size() == 0) {
+    stream.expires_after(options.idle_timeout);
+    auto [error, bytes] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kUseTuple);
+    if (error) co_return false;
+    buffer.commit(bytes);
+  }
+  entry.started_at = Clock::now();
+
+  // Read the header, then the body.
+  stream.expires_after(options.read_timeout);
+  auto [header_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
+  if (parser.is_header_done()) {
+    entry.method = std::string(to_std(parser.get().method_string()));
+    entry.path = path_of(to_std(parser.get().target()));
+  }
+  beast::error_code error = header_error;
+  if (!error && !parser.is_done()) {
+    if (expects_continue(parser.get())) {
+      beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
+      auto [continue_error, continue_bytes] = co_await beast_http::async_write(stream, proceed, kUseTuple);
+      if (continue_error) co_return false;
+    }
+    auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+    error = body_error;
+  }
+  if (!error) co_return true;
+
+  // Answer what can be answered; a client that left or timed out gets nothing.
+  if (error == beast::error::timeout) {
+    spdlog::info("http_read_timeout method={} path={} timeout_ms={}", entry.method, entry.path,
+                 options.read_timeout.count());
+  }
+  std::optional<Problem> problem = transport_problem(error, options);
+  if (!problem) co_return false;
+  Language language = parser.is_header_done() ? language_of(parser.get()) : Language::zh_cn;
+  unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+  co_await reject(connection, *problem, language, version, entry);
+  co_return false;
+}
+
+HttpResponse HttpServer::Impl::call_handler(const HttpRequest& request) const {
+  try {
+    return handler(request);
+  } catch (const std::exception& error) {
+    spdlog::error("http_handler_failed method={} path={} error=\"{}\"", request.method,
+                  request.path, error.what());
+  } catch (...) {
+    spdlog::error("http_handler_failed method={} path={} error=\"unknown exception\"",
+                  request.method, request.path);
+  }
+  const std::string* accept_language = request.header("accept-language");
+  return internal_error_response(parse_language(accept_language ? *accept_language : ""),
+                                 request.path);
+}
+
+// Answers a request that could not be read, then closes the connection. What the client still
+// sends is read and discarded for a moment, so that it receives the answer instead of a reset.
+asio::awaitable<void> HttpServer::Impl::reject(Connection& connection, const Problem& problem,
+                                               Language language, unsigned version,
+                                               const RequestLog& entry) {
+  beast::tcp_stream& stream = connection.stream;
+  HttpResponse response = problem_response(problem, language);
+  int status = response.status;
+  BeastResponse beast_response = to_beast_response(std::move(response), version, false);
+  stream.expires_after(options.write_timeout);
+  auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
+  log_request(entry, status);
+  if (write_error) co_return;
+
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.expires_after(kDrainTime);
+  std::array<char, kReadChunk> discard{};
+  while (true) {
+    auto [read_error, bytes] = co_await stream.async_read_some(asio::buffer(discard), kUseTuple);
+    if (read_error) co_return;
+  }
+}
+
+HttpServer::HttpServer(RequestHandler handler, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(options))) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::start() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->started) {
+      throw server_error("服务器已经启动过；每个 HttpServer 只能调用一次 start()",
+                          "The server was already started; call start() once per HttpServer");
+    }
+  }
+  check_options(impl_->options);
+  asio::ip::address address = loopback_address(impl_->options.host);
+
+  impl_->start_listening(address);
+  std::uint16_t port = impl_->acceptor.local_endpoint().port();
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->started = true;
+    impl_->bound_port = port;
+    impl_->running_io_threads = impl_->options.io_threads;
+  }
+  impl_->start_threads();
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->threads_ready = true;
+  }
+  impl_->changed.notify_all();
+  spdlog::info("http_server_started host={} port={} threads={} body_limit={}", impl_->options.host,
+               port, impl_->options.threads, impl_->options.body_limit);
+  return port;
+}
+
+void HttpServer::wait() { impl_->wait(); }
+
+void HttpServer::request_stop() { impl_->request_stop(); }
+
+void HttpServer::stop() {
+  impl_->request_stop();
+  impl_->wait();
+}
+
+}  // namespace sitecycle::http

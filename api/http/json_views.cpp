@@ -1,0 +1,127 @@
+#include "json_views.h"
+
+#include "engine/instant.h"
+
+namespace sitecycle::http {
+
+namespace {
+
+nlohmann::json text_or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+nlohmann::json state_json(const State& state) {
+  return {{"id", state.id},
+          {"title", to_json(state.title)},
+          {"initial", state.initial},
+          {"final", state.final}};
+}
+
+nlohmann::json transition_json(const Transition& transition) {
+  return {{"id", transition.id},
+          {"title", to_json(transition.title)},
+          {"from", transition.from},
+          {"to", transition.to ? nlohmann::json(*transition.to) : nlohmann::json(nullptr)},
+          {"roles", transition.roles}};
+}
+
+nlohmann::json state_title_json(const StoredCase& stored, const WorkflowRegistry& registry) {
+  WorkflowPtr workflow = registry.find(stored.workflow_id, stored.workflow_version);
+  if (!workflow) return nullptr;
+  const State* state = workflow->find_state(stored.state);
+  return state ? to_json(state->title) : nlohmann::json(nullptr);
+}
+
+nlohmann::json link_json(const CaseLink& link) {
+  return {{"role", link.role}, {"case_id", link.linked_case_id}};
+}
+
+nlohmann::json available_transition_json(const AvailableTransition& available) {
+  const Transition& transition = *available.transition;
+  return {{"id", transition.id},
+          {"title", to_json(transition.title)},
+          {"to", transition.to ? nlohmann::json(*transition.to) : nlohmann::json(nullptr)},
+          {"guard_holds", available.guard_holds},
+          {"blocked_reason",
+           available.blocked_reason ? to_json(*available.blocked_reason) : nlohmann::json(nullptr)},
+          {"blocking_case", text_or_null(available.blocking_case)}};
+}
+
+nlohmann::json actor_json(const Actor& actor) {
+  return {{"role", text_or_null(actor.role)},
+          {"org", text_or_null(actor.org)},
+          {"user", text_or_null(actor.user)}};
+}
+
+}  // namespace
+
+nlohmann::json workflow_json(const Workflow& workflow) {
+  nlohmann::json states = nlohmann::json::array();
+  for (const State& state : workflow.states) states.push_back(state_json(state));
+
+  nlohmann::json transitions = nlohmann::json::array();
+  for (const Transition& transition : workflow.transitions) {
+    transitions.push_back(transition_json(transition));
+  }
+
+  return {{"id", workflow.id},
+          {"version", workflow.version},
+          {"title", to_json(workflow.title)},
+          {"states", std::move(states)},
+          {"transitions", std::move(transitions)}};
+}
+
+nlohmann::json case_summary_json(const StoredCase& stored, const WorkflowRegistry& registry) {
+  return {{"id", stored.id},
+          {"workflow", stored.workflow_id},
+          {"workflow_version", stored.workflow_version},
+          {"state", stored.state},
+          {"state_title", state_title_json(stored, registry)},
+          {"version", stored.version},
+          {"closed", stored.closed},
+          {"created_at", format_instant(stored.created_at)},
+          {"updated_at", format_instant(stored.updated_at)},
+          {"data", stored.data}};
+}
+
+nlohmann::json case_detail_json(const CaseDetail& detail, const WorkflowRegistry& registry) {
+  nlohmann::json body = case_summary_json(detail.stored, registry);
+
+  nlohmann::json links = nlohmann::json::array();
+  for (const CaseLink& link : detail.links) links.push_back(link_json(link));
+  body["links"] = std::move(links);
+
+  nlohmann::json transitions = nlohmann::json::array();
+  for (const AvailableTransition& available : detail.available) {
+    if (available.transition) transitions.push_back(available_transition_json(available));
+  }
+  body["transitions"] = std::move(transitions);
+  return body;
+}
+
+nlohmann::json event_json(const StoredEvent& event) {
+  return {{"id", event.id},
+          {"case_id", event.case_id},
+          {"case_version", event.case_version},
+          {"kind", event.kind},
+          {"transition", text_or_null(event.transition)},
+          {"from", text_or_null(event.from_state)},
+          {"to", text_or_null(event.to_state)},
+          {"actor", actor_json(event.actor)},
+          {"at", format_instant(event.at)},
+          {"input", event.input},
+          {"comment", text_or_null(event.comment)},
+          {"effects", event.effects}};
+}
+
+nlohmann::json events_json(const std::vector<StoredEvent>& events) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const StoredEvent& event : events) items.push_back(event_json(event));
+  return items;
+}
+
+nlohmann::json page_json(nlohmann::json items, std::int64_t total) {
+  return {{"items", std::move(items)}, {"total", total}};
+}
+
+}  // namespace sitecycle::http

@@ -1,0 +1,298 @@
+#include "request_reading.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+namespace sitecycle::http {
+
+namespace {
+
+constexpr std::size_t kExcerptBytes = 80;
+
+struct ActorHeader {
+  std::string_view lower_case_name;
+  std::string_view display_name;
+  std::string Actor::*member;
+};
+
+constexpr std::array<ActorHeader, 3> kActorHeaders{{
+    {"x-actor-role", "X-Actor-Role", &Actor::role},
+    {"x-actor-org", "X-Actor-Org", &Actor::org},
+    {"x-actor-user", "X-Actor-User", &Actor::user},
+}};
+
+Problem bad_request(std::string zh_cn, std::string en) {
+  return make_problem(ErrorCode::bad_request, {std::move(zh_cn), std::move(en)});
+}
+
+Problem missing_role_problem() {
+  return bad_request(
+      "缺少请求头 X-Actor-Role：提交操作必须说明执行者的角色，例如 X-Actor-Role: consultant；"
+      "可同时用 X-Actor-Org 和 X-Actor-User 说明单位和用户",
+      "Missing header X-Actor-Role: a POST must name the acting role, for example "
+      "X-Actor-Role: consultant. X-Actor-Org and X-Actor-User may name the organisation and user");
+}
+
+Problem invalid_actor_header_problem(std::string_view header, std::string_view value) {
+  return bad_request(
+      fmt::format("请求头 {} 的值 {} 无效：应为以小写字母开头、由小写字母、数字和下划线组成、"
+                  "不超过 64 个字符的标识，例如 district_eeb",
+                  header, quoted_excerpt(value)),
+      fmt::format("Header {} has invalid value {}: expected an id of lowercase letters, digits and "
+                  "underscores that starts with a letter and has at most 64 characters, for "
+                  "example district_eeb",
+                  header, quoted_excerpt(value)));
+}
+
+Problem system_role_problem() {
+  return make_problem(
+      ErrorCode::role_not_allowed,
+      {"角色 system 只用于关联案件之间的系统信号，不能由请求声明；请在 X-Actor-Role 中填写你的实际角色",
+       "The role system is reserved for signals between linked cases and cannot be claimed by a "
+       "request; send your own role in X-Actor-Role"});
+}
+
+Problem unknown_role_problem(std::string_view role, const RoleCatalog& roles) {
+  std::string known;
+  for (const auto& [id, title] : roles.roles) {
+    if (id == kSystemRole) continue;
+    known += known.empty() ? id : ", " + id;
+  }
+  return make_problem(
+      ErrorCode::role_not_allowed,
+      {fmt::format("角色 {} 未在 roles.yaml 中定义；请在 X-Actor-Role 中使用已定义的角色：{}", role, known),
+       fmt::format("Role {} is not defined in roles.yaml; send one of the defined roles in "
+                   "X-Actor-Role: {}",
+                   role, known)});
+}
+
+// The deepest nesting of arrays and objects in `text`, counting brackets outside strings. It
+// stops counting once `limit` is exceeded.
+int json_nesting_depth(std::string_view text, int limit) {
+  int depth = 0;
+  int max_depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      max_depth = std::max(max_depth, ++depth);
+      if (max_depth > limit) return max_depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] " prefix.
+std::string parser_message(const nlohmann::json::parse_error& error) {
+  std::string_view message = error.what();
+  std::size_t bracket = message.find("] ");
+  if (message.starts_with("[") && bracket != std::string_view::npos) {
+    message.remove_prefix(bracket + 2);
+  }
+  return std::string(message);
+}
+
+std::string_view kind_name(JsonKind kind) { return kind == JsonKind::string ? "string" : "object"; }
+std::string_view kind_name_zh(JsonKind kind) { return kind == JsonKind::string ? "字符串" : "对象"; }
+
+bool has_kind(const nlohmann::json& value, JsonKind kind) {
+  return kind == JsonKind::string ? value.is_string() : value.is_object();
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+bool is_valid_actor_id(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  if (text.front() < 'a' || text.front() > 'z') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+Result<Actor> read_actor(const HttpRequest& request, bool role_required, const RoleCatalog& roles) {
+  Actor actor;
+  for (const ActorHeader& header : kActorHeaders) {
+    const std::string* value = request.header(header.lower_case_name);
+    if (!value) continue;
+    if (!is_valid_actor_id(*value)) return invalid_actor_header_problem(header.display_name, *value);
+    actor.*header.member = *value;
+  }
+
+  if (actor.role.empty()) {
+    if (role_required) return missing_role_problem();
+    return actor;
+  }
+  if (actor.role == kSystemRole) return system_role_problem();
+  if (!roles.contains(actor.role)) return unknown_role_problem(actor.role, roles);
+  return actor;
+}
+
+Result<nlohmann::json> read_json_object(const HttpRequest& request, bool empty_allowed) {
+  bool blank = std::all_of(request.body.begin(), request.body.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  });
+  if (blank) {
+    if (empty_allowed) return nlohmann::json::object();
+    return bad_request("请求体为空：请发送 JSON 对象，例如 {\"workflow\": \"parcel\", \"data\": {}}",
+                       "The request body is empty: send a JSON object, for example "
+                       "{\"workflow\": \"parcel\", \"data\": {}}");
+  }
+
+  if (json_nesting_depth(request.body, kMaxJsonDepth) > kMaxJsonDepth) {
+    return bad_request(fmt::format("请求体的 JSON 嵌套超过 {} 层；请减少嵌套", kMaxJsonDepth),
+                       fmt::format("The request body nests JSON deeper than {} levels; flatten it",
+                                   kMaxJsonDepth));
+  }
+
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(request.body);
+  } catch (const nlohmann::json::parse_error& error) {
+    Problem problem = bad_request(
+        fmt::format("请求体不是有效的 JSON：第 {} 字节处出错（{}）；请检查该位置附近的语法", error.byte,
+                    parser_message(error)),
+        fmt::format("The request body is not valid JSON: error at byte {} ({}); check the syntax "
+                    "near that position",
+                    error.byte, parser_message(error)));
+    problem.extra["position"] = error.byte;
+    return problem;
+  }
+
+  if (!body.is_object()) {
+    return bad_request(
+        fmt::format("请求体应为 JSON 对象，实际为 {}；请用 {{...}} 包裹各成员", body.type_name()),
+        fmt::format("The request body must be a JSON object, found {}; wrap the members in {{...}}",
+                    body.type_name()));
+  }
+  return body;
+}
+
+std::vector<FieldError> check_members(const nlohmann::json& body, std::span<const MemberRule> rules) {
+  std::vector<FieldError> errors;
+  for (const MemberRule& rule : rules) {
+    std::string pointer = "/" + std::string(rule.name);
+    auto found = body.find(rule.name);
+    if (found == body.end()) {
+      if (rule.required) {
+        errors.push_back({pointer,
+                          {fmt::format("缺少必填成员 {}（{}）", rule.name, kind_name_zh(rule.kind)),
+                           fmt::format("Missing required member {} ({})", rule.name,
+                                       kind_name(rule.kind))}});
+      }
+      continue;
+    }
+    if (!has_kind(*found, rule.kind)) {
+      errors.push_back({pointer,
+                        {fmt::format("成员 {} 应为{}，实际为 {}", rule.name, kind_name_zh(rule.kind),
+                                     found->type_name()),
+                         fmt::format("Member {} must be a {}, found {}", rule.name,
+                                     kind_name(rule.kind), found->type_name())}});
+    }
+  }
+
+  for (const auto& [name, value] : body.items()) {
+    bool known = std::any_of(rules.begin(), rules.end(),
+                             [&](const MemberRule& rule) { return rule.name == name; });
+    if (known) continue;
+    std::string expected;
+    for (const MemberRule& rule : rules) expected += expected.empty() ? std::string(rule.name) : ", " + std::string(rule.name);
+    errors.push_back({"/" + name,
+                      {fmt::format("未知成员 {}；可用成员：{}", quoted_excerpt(name), expected),
+                       fmt::format("Unknown member {}; allowed members: {}", quoted_excerpt(name),
+                                   expected)}});
+  }
+  return errors;
+}
+
+Problem invalid_body_problem(std::vector<FieldError> errors) {
+  Problem problem = make_problem(
+      ErrorCode::invalid_input,
+      {fmt::format("请求体有 {} 处错误，详见 errors；请按各条说明修改后重新提交", errors.size()),
+       fmt::format("The request body has {} error(s), listed in errors; fix each and resend",
+                   errors.size())});
+  problem.errors = std::move(errors);
+  return problem;
+}
+
+Result<Paging> read_paging(const HttpRequest& request) {
+  Paging paging;
+
+  Result<std::optional<std::string>> limit = read_query_value(request, "limit");
+  if (!limit) return std::move(limit).take_problem();
+  if (*limit) {
+    std::optional<std::int64_t> value = parse_integer(**limit);
+    if (!value || *value < 1 || *value > kMaxPageLimit) {
+      return bad_request(fmt::format("查询参数 limit 的值 {} 无效：应为 1 到 {} 之间的整数",
+                                     quoted_excerpt(**limit), kMaxPageLimit),
+                         fmt::format("Query parameter limit has invalid value {}: expected an "
+                                     "integer from 1 to {}",
+                                     quoted_excerpt(**limit), kMaxPageLimit));
+    }
+    paging.limit = *value;
+  }
+
+  Result<std::optional<std::string>> offset = read_query_value(request, "offset");
+  if (!offset) return std::move(offset).take_problem();
+  if (*offset) {
+    std::optional<std::int64_t> value = parse_integer(**offset);
+    if (!value || *value < 0) {
+      return bad_request(fmt::format("查询参数 offset 的值 {} 无效：应为 0 或正整数",
+                                     quoted_excerpt(**offset)),
+                         fmt::format("Query parameter offset has invalid value {}: expected an "
+                                     "integer of 0 or more",
+                                     quoted_excerpt(**offset)));
+    }
+    paging.offset = *value;
+  }
+  return paging;
+}
+
+Result<std::optional<std::string>> read_query_value(const HttpRequest& request,
+                                                    std::string_view name) {
+  std::optional<std::string> value;
+  int count = 0;
+  for (const auto& [key, text] : request.query) {
+    if (key != name) continue;
+    ++count;
+    value = text;
+  }
+  if (count > 1) {
+    return bad_request(fmt::format("查询参数 {} 出现了 {} 次；请只传一次", name, count),
+                       fmt::format("Query parameter {} was sent {} times; send it once", name, count));
+  }
+  if (value && value->empty()) value.reset();
+  return value;
+}
+
+std::string quoted_excerpt(std::string_view text) {
+  if (text.size() <= kExcerptBytes) return fmt::format("\"{}\"", text);
+  std::size_t cut = kExcerptBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("\"{}…\"", text.substr(0, cut));
+}
+
+}  // namespace sitecycle::http

@@ -1,0 +1,74 @@
+// Reading what a client sent: actor headers, the JSON body, paging and query filters. Each
+// function returns a Problem that names the value and the fix; none of them throws.
+#pragma once
+
+#include "engine/case_store.h"
+#include "engine/result.h"
+#include "engine/workflow.h"
+#include "http_message.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sitecycle::http {
+
+// Request bodies nested deeper than this are rejected before parsing, because rendering and
+// checking JSON values recurses once per level.
+inline constexpr int kMaxJsonDepth = 32;
+
+inline constexpr std::int64_t kDefaultPageLimit = 50;
+inline constexpr std::int64_t kMaxPageLimit = 500;
+
+// Whether `text` is an id as used for actors: ^[a-z][a-z0-9_]{0,63}$.
+bool is_valid_actor_id(std::string_view text);
+
+// The actor from the X-Actor-Role, X-Actor-Org and X-Actor-User headers. Rejections:
+// bad_request when the role is required but missing, or a header is not an id;
+// role_not_allowed for the reserved role `system` or a role missing from `roles`.
+Result<Actor> read_actor(const HttpRequest& request, bool role_required, const RoleCatalog& roles);
+
+// The body parsed as a JSON object. An empty body gives {} when `empty_allowed`. Rejections
+// (bad_request): empty when not allowed, nested deeper than kMaxJsonDepth, not JSON (with the
+// byte position in extra["position"]), or not an object.
+Result<nlohmann::json> read_json_object(const HttpRequest& request, bool empty_allowed);
+
+enum class JsonKind { string, object };
+
+// One member a request body may carry.
+struct MemberRule {
+  std::string_view name;
+  JsonKind kind;
+  bool required;
+};
+
+// Checks the members of a body object: required members present, each of its kind, and no
+// member outside `rules`. Returns one FieldError per problem, addressed by JSON pointer.
+std::vector<FieldError> check_members(const nlohmann::json& body, std::span<const MemberRule> rules);
+
+// Makes an invalid_input Problem that lists `errors`.
+Problem invalid_body_problem(std::vector<FieldError> errors);
+
+struct Paging {
+  std::int64_t limit = kDefaultPageLimit;
+  std::int64_t offset = 0;
+};
+
+// `limit` (1..kMaxPageLimit, default kDefaultPageLimit) and `offset` (0 or more, default 0).
+Result<Paging> read_paging(const HttpRequest& request);
+
+// A query parameter sent at most once. nullopt when absent or empty, so that a form's blank
+// filter means "any"; bad_request when sent more than once.
+Result<std::optional<std::string>> read_query_value(const HttpRequest& request,
+                                                    std::string_view name);
+
+// `text` cut to at most 80 bytes (on a UTF-8 boundary) and quoted, for echoing client values in
+// messages.
+std::string quoted_excerpt(std::string_view text);
+
+}  // namespace sitecycle::http

@@ -1,0 +1,65 @@
+// What a route handler receives and returns. Internal to api/http: handlers are registered in
+// api_router.cpp and called only through ApiRouter::handle.
+#pragma once
+
+#include "adapters/clock.h"
+#include "engine/case_service.h"
+#include "engine/localized_text.h"
+#include "engine/result.h"
+#include "http_message.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sitecycle::http {
+
+struct RouteContext {
+  const HttpRequest& request;
+  std::vector<std::string> parameters;  // decoded path segments matched by "{}" in the route
+  Language language;
+  CaseService& service;
+  const Clock& clock;
+};
+
+// A successful reply before rendering; the router adds Content-Type and language headers.
+struct JsonReply {
+  int status = 200;
+  nlohmann::json body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using RouteResult = Result<JsonReply>;
+using RouteHandler = RouteResult (*)(const RouteContext&);
+
+// GET /api/v1/health
+RouteResult get_health(const RouteContext& context);
+// GET /api/v1/workflows
+RouteResult list_workflows(const RouteContext& context);
+// GET /api/v1/cases
+RouteResult list_cases(const RouteContext& context);
+// POST /api/v1/cases
+RouteResult create_case(const RouteContext& context);
+// GET /api/v1/cases/{id}
+RouteResult get_case(const RouteContext& context);
+// POST /api/v1/cases/{id}/transitions/{transition}
+RouteResult fire_transition(const RouteContext& context);
+// GET /api/v1/cases/{id}/events
+RouteResult list_events(const RouteContext& context);
+
+}  // namespace sitecycle::http
+
+namespace sitecycle::http {
+
+// not_found for a case id, naming it.
+Problem case_not_found_problem(std::string_view case_id);
+
+// The detail of a case a command just wrote, as `actor` sees it. When re-reading fails, the
+// command has still been committed, so the reply falls back to `stored` with no links or
+// transitions rather than reporting an error the client might retry.
+CaseDetail detail_after_command(const RouteContext& context, const StoredCase& stored,
+                                const Actor& actor);
+
+}  // namespace sitecycle::http

@@ -1,0 +1,25 @@
+// Routes that read the server itself: health and the loaded workflow definitions.
+#include "json_views.h"
+#include "request_reading.h"
+#include "route_context.h"
+
+namespace sitecycle::http {
+
+RouteResult get_health(const RouteContext&) {
+  return JsonReply{200, {{"status", "ok"}}, {}};
+}
+
+RouteResult list_workflows(const RouteContext& context) {
+  Result<Paging> paging = read_paging(context.request);
+  if (!paging) return std::move(paging).take_problem();
+
+  std::vector<WorkflowPtr> workflows = context.service.registry().latest_all();
+  auto total = static_cast<std::int64_t>(workflows.size());
+  nlohmann::json items = nlohmann::json::array();
+  for (std::int64_t i = paging->offset; i < total && i - paging->offset < paging->limit; ++i) {
+    items.push_back(workflow_json(*workflows[static_cast<std::size_t>(i)]));
+  }
+  return JsonReply{200, page_json(std::move(items), total), {}};
+}
+
+}  // namespace sitecycle::http
