@@ -1,5 +1,7 @@
 #include "adapters/demo_loader.h"
 
+#include "adapters/clock.h"
+#include "adapters/parcel_csv.h"
 #include "adapters/scenario.h"
 #include "adapters/scenario_runner.h"
 
@@ -31,7 +33,23 @@ std::optional<Scenario> read_scenario(const std::filesystem::path& file) {
 
 }  // namespace
 
-DemoLoadReport load_demo(const std::filesystem::path& folder, CaseStore& store, Instant now, Language language) {
+static void import_demo_parcels(const std::filesystem::path& file, CaseService& service, Instant now, Language language,
+                         DemoLoadReport& report) {
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) return;
+  std::ostringstream text;
+  text << stream.rdbuf();
+
+  Actor importer{"land_bureau", "demo_import", "demo"};
+  CsvImportReport imported = import_cases_csv(text.str(), file.string(), "parcel", service, importer, make_moment(now));
+  report.imported = imported.created;
+  for (const LocalizedText& error : imported.errors) report.errors.push_back(error.in(language));
+  spdlog::info("demo parcels imported: file={} created={} skipped={} errors={}", file.string(), imported.created.size(),
+               imported.skipped.size(), imported.errors.size());
+}
+
+DemoLoadReport load_demo(const std::filesystem::path& folder, CaseService& service, Instant now, Language language) {
+  CaseStore& store = service.store();
   DemoLoadReport report;
   std::vector<std::filesystem::path> files;
   std::error_code error;
@@ -67,6 +85,7 @@ DemoLoadReport load_demo(const std::filesystem::path& folder, CaseStore& store, 
     }
     spdlog::warn("demo scenario failed: file={}", file.string());
   }
+  import_demo_parcels(folder / "parcels.csv", service, now, language, report);
   return report;
 }
 

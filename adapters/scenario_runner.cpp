@@ -32,6 +32,7 @@ class ScenarioRunner {
   void check_unexpected_success(const ScenarioStep& step);
   std::optional<std::string> resolve_case(const std::string& name);
   void fail(const ScenarioStep& step, const std::string& zh_cn, const std::string& en);
+  std::string event_comment(const std::string& comment) const;
   nlohmann::json case_reports();
 
   const Scenario& scenario_;
@@ -77,7 +78,7 @@ void ScenarioRunner::run_step(const ScenarioStep& step) {
 }
 
 void ScenarioRunner::run_create(const ScenarioStep& step, const CreateAction& create) {
-  CreateCaseRequest request{create.workflow, create.case_id, create.data, create.actor, create.comment};
+  CreateCaseRequest request{create.workflow, create.case_id, create.data, create.actor, event_comment(create.comment)};
   Result<CommandOutcome> outcome = service_.create_case(request, clock_.now());
   if (!outcome) {
     check_rejection(step, outcome.problem());
@@ -97,7 +98,8 @@ void ScenarioRunner::run_fire(const ScenarioStep& step, const FireAction& fire) 
     check_rejection(step, problem);
     return;
   }
-  FireRequest request{*case_id, TransitionRequest{fire.transition, fire.actor, fire.input, fire.comment}, std::nullopt};
+  FireRequest request{*case_id, TransitionRequest{fire.transition, fire.actor, fire.input, event_comment(fire.comment)},
+                      std::nullopt};
   Result<CommandOutcome> outcome = service_.fire(request, clock_.now());
   if (!outcome) {
     check_rejection(step, outcome.problem());
@@ -184,6 +186,14 @@ std::optional<std::string> ScenarioRunner::resolve_case(const std::string& name)
     current = *next;
   }
   return current;
+}
+
+// Events of undated steps carry the replay clock's time, so their comment says that the source
+// published no date; the API and dashboard show it beside the time.
+std::string ScenarioRunner::event_comment(const std::string& comment) const {
+  if (dated_) return comment;
+  std::string marker = "日期未公布 (date not published)";
+  return comment.empty() ? marker : marker + "; " + comment;
 }
 
 void ScenarioRunner::fail(const ScenarioStep& step, const std::string& zh_cn, const std::string& en) {

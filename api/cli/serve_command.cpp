@@ -51,8 +51,11 @@ std::unique_ptr<Clock> make_clock(const std::optional<std::string>& now, Languag
 }
 
 void report_demo(const DemoLoadReport& report, Language language) {
-  print_error(language, fmt::format("示例数据：新载入 {} 个场景，已存在 {} 个", report.loaded.size(), report.skipped.size()),
-              fmt::format("demo data: {} scenario(s) loaded, {} already present", report.loaded.size(), report.skipped.size()));
+  print_error(language,
+              fmt::format("示例数据：新载入 {} 个场景，已存在 {} 个；从 parcels.csv 新建 {} 个地块", report.loaded.size(),
+                          report.skipped.size(), report.imported.size()),
+              fmt::format("demo data: {} scenario(s) loaded, {} already present; {} parcel(s) created from parcels.csv",
+                          report.loaded.size(), report.skipped.size(), report.imported.size()));
   for (const std::string& error : report.errors) std::cerr << error << '\n';
 }
 
@@ -95,9 +98,9 @@ int run_serve(const ServeOptions& options, Language language) {
     print_diagnostics(language, pin_problems);
     return kExitUsage;
   }
-  if (options.demo) report_demo(load_demo(options.examples_folder, *store, clock->now().instant, language), language);
-
   CaseService service(registry, *store);
+  if (options.demo) report_demo(load_demo(options.examples_folder, service, clock->now().instant, language), language);
+
   http::ApiRouter router(service, *clock);
   http::HttpServerOptions server_options;
   server_options.host = listen->host;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer (-O0 -g)
+# in build/asan, and runs every test through ctest. Exits non-zero when any test fails.
+set -euo pipefail
+cd "$(dirname "$0")"
+source .ci/packages.sh
+
+sitecycle_install_packages "${SITECYCLE_BUILD_PACKAGES[@]}" "${SITECYCLE_TEST_PACKAGES[@]}"
+
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSITECYCLE_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O0 -g"
+cmake --build build/asan -- -j"$(nproc)"
+
+# Working-day and date logic must not depend on the host's time zone: run under UTC.
+export TZ=UTC
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+ctest --test-dir build/asan --output-on-failure -j"$(nproc)" --timeout 300

@@ -1,0 +1,148 @@
+#include "cli_process.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+using namespace sitecycle::testing;
+
+namespace {
+
+// A `sitecycle serve` child process, stopped with SIGTERM on destruction.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::vector<std::string>& arguments) {
+    int out_pipe[2];
+    REQUIRE(pipe(out_pipe) == 0);
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      dup2(out_pipe[1], STDOUT_FILENO);
+      close(out_pipe[0]);
+      if (chdir(SITECYCLE_SOURCE_DIR) != 0) _exit(127);
+      std::vector<char*> argv{const_cast<char*>(SITECYCLE_BINARY), const_cast<char*>("serve")};
+      for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+      argv.push_back(nullptr);
+      execv(SITECYCLE_BINARY, argv.data());
+      _exit(127);
+    }
+    close(out_pipe[1]);
+    output_ = fdopen(out_pipe[0], "r");
+  }
+
+  ~ServerProcess() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGTERM);
+      wait_for_exit();
+    }
+    if (output_ != nullptr) fclose(output_);
+  }
+
+  // The first line of standard output; empty when the process exits first.
+  std::string first_line() {
+    char buffer[512];
+    if (fgets(buffer, sizeof buffer, output_) == nullptr) return {};
+    std::string line(buffer);
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    return line;
+  }
+
+  int stop() {
+    kill(pid_, SIGTERM);
+    return wait_for_exit();
+  }
+
+  int wait_for_exit() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* output_ = nullptr;
+  bool exited_ = false;
+};
+
+int port_of(const std::string& listening_line) {
+  auto colon = listening_line.rfind(':');
+  REQUIRE(colon != std::string::npos);
+  return std::stoi(listening_line.substr(colon + 1));
+}
+
+// Sends one HTTP/1.1 GET over a plain socket and returns the response body.
+std::string http_get(int port, const std::string& target) {
+  int socket_fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(socket_fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  REQUIRE(send(socket_fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[4096];
+  for (ssize_t received; (received = recv(socket_fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, received);
+  close(socket_fd);
+
+  auto body = response.find("\r\n\r\n");
+  REQUIRE(body != std::string::npos);
+  REQUIRE(response.rfind("HTTP/1.1 200", 0) == 0);
+  return response.substr(body + 4);
+}
+
+std::int64_t parcel_total(int port) {
+  return nlohmann::json::parse(http_get(port, "/api/v1/cases?workflow=parcel"))["total"].get<std::int64_t>();
+}
+
+}  // namespace
+
+TEST_CASE("serve demo lists the example parcels", "[cli][serve]") {
+  TemporaryDirectory directory;
+  std::string database = "sqlite:" + (directory.path() / "demo.db").string();
+  std::int64_t first_total = 0;
+  {
+    ServerProcess server({"--listen", "127.0.0.1:0", "--db", database, "--demo"});
+    std::string line = server.first_line();
+    REQUIRE(line.rfind("listening on http://127.0.0.1:", 0) == 0);
+    int port = port_of(line);
+
+    nlohmann::json health = nlohmann::json::parse(http_get(port, "/api/v1/health"));
+    CHECK(health["status"] == "ok");
+    first_total = parcel_total(port);
+    CHECK(first_total == 6);
+    nlohmann::json parcel = nlohmann::json::parse(http_get(port, "/api/v1/cases/jiading_beihongqiao_84_01b"));
+    CHECK(parcel["state"] == "supply_preparation");
+    CHECK(server.stop() == 0);
+  }
+
+  // A second start on the same database adds no demo data.
+  ServerProcess again({"--listen", "127.0.0.1:0", "--db", database, "--demo"});
+  int port = port_of(again.first_line());
+  CHECK(parcel_total(port) == first_total);
+}
+
+TEST_CASE("serve refuses broken workflows and bad options", "[cli][serve]") {
+  TemporaryDirectory directory;
+  std::filesystem::path folder = directory.path() / "workflows";
+  std::filesystem::create_directories(folder);
+  std::filesystem::copy_file(std::filesystem::path(SITECYCLE_SOURCE_DIR) / "workflows/roles.yaml", folder / "roles.yaml");
+  std::ofstream(folder / "parcel.yaml") << "id: parcel\nversion: one\n";
+  std::string database = "sqlite:" + (directory.path() / "x.db").string();
+
+  CommandResult broken = run_sitecycle(fmt::format("serve --listen 127.0.0.1:0 --db '{}' --workflows '{}' --lang en", database, folder.string()));
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find("parcel.yaml:2:10: version: found \"one\", expected an integer") != std::string::npos);
+
+  CHECK(run_sitecycle(fmt::format("serve --listen 0.0.0.0:0 --db '{}'", database)).exit_code == 2);
+  CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:99999 --db '{}'", database)).exit_code == 2);
+  CHECK(run_sitecycle("serve --listen 127.0.0.1:0 --db postgresql://localhost/x").exit_code == 2);
+  CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:0 --db '{}' --now tomorrow", database)).exit_code == 2);
+}
