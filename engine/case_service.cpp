@@ -15,9 +15,12 @@ namespace {
 
 constexpr int kMaxCascadeDepth = 8;
 
-Problem unavailable_problem() {
+// The detail carries the store's own message for the operator's log. The HTTP layer logs it and
+// answers clients with a generic text, because it may name files or database internals.
+Problem unavailable_problem(const StoreError& error) {
   return make_problem(ErrorCode::unavailable,
-                      {"案件库暂时不可用，未写入任何内容；请稍后重试", "the case store is unavailable; nothing was written; retry later"});
+                      {fmt::format("案件库暂时不可用，未写入任何内容；请稍后重试（{}）", error.what()),
+                       fmt::format("the case store is unavailable; nothing was written; retry later ({})", error.what())});
 }
 
 Problem case_not_found(std::string_view case_id) {
@@ -51,7 +54,7 @@ class CommandRun {
   Status deliver_signals(const StoredCase& sender, const AppliedTransition& applied, const Actor& actor, int depth);
   void record_skipped_signal(const std::string& target_id, const SignalOrder& signal, const Actor& actor,
                              const Problem& why);
-  std::string generate_case_id(const std::string& workflow_id);
+  std::optional<std::string> generate_case_id(const std::string& workflow_id);
 
   const WorkflowRegistry& registry_;
   CaseTransaction& transaction_;
@@ -59,9 +62,10 @@ class CommandRun {
   CommandOutcome outcome_;
 };
 
-std::string CommandRun::generate_case_id(const std::string& workflow_id) {
+std::optional<std::string> CommandRun::generate_case_id(const std::string& workflow_id) {
   while (true) {
     std::string id = fmt::format("{}_{:06}", workflow_id, transaction_.next_case_number(workflow_id));
+    if (!is_valid_case_id(id)) return std::nullopt;
     if (!transaction_.find_case(id)) return id;
   }
 }
@@ -94,8 +98,15 @@ Result<StoredCase> CommandRun::create(const std::string& workflow_id, std::optio
                                               fmt::format("case {} already exists; choose another id", *case_id)});
   }
 
+  std::optional<std::string> id = case_id ? case_id : generate_case_id(workflow_id);
+  if (!id) {
+    return make_problem(ErrorCode::invalid_definition,
+                        {fmt::format("无法为流程 {} 生成有效的案件标识；请缩短流程标识", workflow_id),
+                         fmt::format("cannot generate a valid case id for workflow {}; shorten the workflow id", workflow_id)});
+  }
+
   StoredCase stored;
-  stored.id = case_id ? *case_id : generate_case_id(workflow_id);
+  stored.id = *id;
   stored.workflow_id = workflow->id;
   stored.workflow_version = workflow->version;
   stored.state = workflow->initial_state()->id;
@@ -264,7 +275,15 @@ bool is_valid_case_id(std::string_view id) {
 CaseService::CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store)
     : registry_(std::move(registry)), store_(store) {}
 
+// The system role acts only through signals inside a command; no caller may claim it.
+static std::optional<Problem> reject_system_actor(const Actor& actor) {
+  if (actor.role != kSystemRole) return std::nullopt;
+  return make_problem(ErrorCode::role_not_allowed,
+                      {"system 角色仅供关联案件的信号使用，不能由调用方声明", "the system role is reserved for signals between cases; callers may not act as it"});
+}
+
 Result<CommandOutcome> CaseService::create_case(const CreateCaseRequest& request, const Moment& now) {
+  if (auto problem = reject_system_actor(request.actor)) return std::move(*problem);
   try {
     std::unique_ptr<CaseTransaction> transaction = store_.begin();
     CommandRun run(*registry_, *transaction, now);
@@ -273,12 +292,13 @@ Result<CommandOutcome> CaseService::create_case(const CreateCaseRequest& request
     transaction->commit();
     run.outcome().stored = std::move(created).value();
     return std::move(run.outcome());
-  } catch (const StoreError&) {
-    return unavailable_problem();
+  } catch (const StoreError& error) {
+    return unavailable_problem(error);
   }
 }
 
 Result<CommandOutcome> CaseService::fire(const FireRequest& request, const Moment& now) {
+  if (auto problem = reject_system_actor(request.transition.actor)) return std::move(*problem);
   try {
     std::unique_ptr<CaseTransaction> transaction = store_.begin();
     CommandRun run(*registry_, *transaction, now);
@@ -287,8 +307,8 @@ Result<CommandOutcome> CaseService::fire(const FireRequest& request, const Momen
     transaction->commit();
     run.outcome().stored = std::move(fired).value();
     return std::move(run.outcome());
-  } catch (const StoreError&) {
-    return unavailable_problem();
+  } catch (const StoreError& error) {
+    return unavailable_problem(error);
   }
 }
 
@@ -308,8 +328,8 @@ Result<CaseDetail> CaseService::case_detail(std::string_view case_id, const Acto
     }
     detail.stored = std::move(*stored);
     return detail;
-  } catch (const StoreError&) {
-    return unavailable_problem();
+  } catch (const StoreError& error) {
+    return unavailable_problem(error);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "field_schema.h"
 
 #include "instant.h"
+#include "json_pointer.h"
 
 #include <fmt/format.h>
 
@@ -182,7 +183,7 @@ std::vector<FieldError> check_object(const FieldSchema& schema, const nlohmann::
   }
 
   for (const auto& [key, value] : object.items()) {
-    std::string member_pointer = pointer + "/" + key;
+    std::string member_pointer = append_pointer(pointer, key);
     auto spec = schema.find(key);
     if (spec == schema.end()) {
       add_error(errors, member_pointer, fmt::format("未知字段 {}，请删除或改为已定义的字段", render(key)),
@@ -195,7 +196,7 @@ std::vector<FieldError> check_object(const FieldSchema& schema, const nlohmann::
   if (require_required) {
     for (const auto& [key, spec] : schema) {
       if (spec.required && !object.contains(key)) {
-        add_error(errors, pointer + "/" + key, fmt::format("缺少必填字段 {}", key),
+        add_error(errors, append_pointer(pointer, key), fmt::format("缺少必填字段 {}", key),
                   fmt::format("missing required field {}", key));
       }
     }

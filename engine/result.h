@@ -30,6 +30,7 @@ enum class ErrorCode {
   bad_request,         // the request is malformed (not JSON, bad query or header); fix it
   method_not_allowed,  // the route exists but not for this HTTP method
   payload_too_large,   // the request body exceeds the server's limit
+  internal,            // a bug or an unexpected exception; the server logged it
 };
 
 std::string_view to_string(ErrorCode code);

@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include "json_pointer.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -109,7 +111,7 @@ std::optional<Problem> check_input(const Workflow& workflow, const Transition& t
     std::string accepted_list = accepted.empty() ? std::string("-") : fmt::format("{}", fmt::join(accepted, ", "));
 
     for (const auto& [key, value] : input.items()) {
-      std::string pointer = "/input/" + key;
+      std::string pointer = append_pointer("/input", key);
       auto spec = workflow.fields.find(key);
       if (!accepted.count(key) || spec == workflow.fields.end()) {
         errors.push_back({pointer, {fmt::format("转换 {} 不接受输入字段 {}；可接受：{}", transition.id, key, accepted_list),
@@ -121,7 +123,8 @@ std::optional<Problem> check_input(const Workflow& workflow, const Transition& t
     }
     for (const std::string& key : transition.input.required) {
       if (!input.contains(key)) {
-        errors.push_back({"/input/" + key, {fmt::format("缺少必填输入 {}", key), fmt::format("missing required input {}", key)}});
+        errors.push_back({append_pointer("/input", key),
+                          {fmt::format("缺少必填输入 {}", key), fmt::format("missing required input {}", key)}});
       }
     }
   }
@@ -172,7 +175,7 @@ std::optional<Problem> run_set_effect(const Workflow& workflow, const Transition
     }
     auto spec = workflow.fields.find(field);
     std::vector<FieldError> errors;
-    if (spec != workflow.fields.end()) check_value(spec->second, *value, "/data/" + field, errors);
+    if (spec != workflow.fields.end()) check_value(spec->second, *value, append_pointer("/data", field), errors);
     if (spec == workflow.fields.end() || !errors.empty()) {
       return definition_problem(workflow, transition, fmt::format("set 写入字段 {} 的值无效", field),
                                 fmt::format("set writes an invalid value to field {}", field));

@@ -125,4 +125,8 @@ struct RoleCatalog {
 
 inline constexpr const char* kSystemRole = "system";
 
+// Generated case ids are WORKFLOW_NNNNNN and case ids have at most 64 characters, so workflow ids
+// leave room for "_" and 15 digits.
+inline constexpr std::size_t kMaxWorkflowIdLength = 48;
+
 }  // namespace sitecycle

@@ -359,6 +359,12 @@ std::optional<Workflow> parse_workflow(std::string_view yaml_text, const std::st
   workflow.source_text = std::string(yaml_text);
   workflow.position = position_of((*root)["id"]);
   workflow.id = reader.read_id(reader.require(*root, "id", ""), "id").value_or("");
+  if (workflow.id.size() > kMaxWorkflowIdLength) {
+    reader.report((*root)["id"], "id", "\"" + workflow.id + "\"",
+                  {fmt::format("最多 {} 个字符的流程标识，以便生成的案件标识（流程标识_序号）不超过 64 个字符", kMaxWorkflowIdLength),
+                   fmt::format("a workflow id of at most {} characters, so that generated case ids (WORKFLOW_NNNNNN) fit in 64",
+                               kMaxWorkflowIdLength)});
+  }
   if (YAML::Node version = reader.require(*root, "version", ""); version.IsDefined()) {
     auto number = reader.read_integer(version, "version");
     if (number && (*number < 1 || *number > 1000000)) {

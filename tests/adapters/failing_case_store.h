@@ -1,0 +1,135 @@
+// A CaseStore wrapper that forwards to a real store and throws StoreError on one chosen call.
+// A test fails call 1, then 2, 3 and so on until the command completes without reaching the
+// armed call, so every failure point of the command is walked.
+//
+// Calls are counted across the store and every transaction it hands out, commit() included,
+// starting from the last fail_at_call(). The armed call throws before it reaches the real
+// store. The command then destroys its transaction uncommitted, which rolls back what the
+// earlier calls wrote.
+//
+// Single-threaded: the counter is not synchronised.
+#pragma once
+
+#include "engine/case_store.h"
+#include "engine/result.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sitecycle::testing {
+
+class FailingCaseStore final : public CaseStore {
+ public:
+  // `inner` must outlive this object and every transaction it returns.
+  explicit FailingCaseStore(CaseStore& inner) : inner_(inner) {}
+
+  // Resets the call count and makes call number `call` (1-based) throw. 0 fails no call.
+  void fail_at_call(int call) {
+    fail_at_ = call;
+    calls_ = 0;
+    failed_operation_.reset();
+  }
+
+  // Calls counted since the last fail_at_call(), the failing one included.
+  int calls() const { return calls_; }
+  // The operation that threw, or nullopt when the armed call was not reached.
+  const std::optional<std::string>& failed_operation() const { return failed_operation_; }
+
+  // Counts one call of `operation` and throws StoreError if it is the armed one.
+  void count_call(std::string_view operation) {
+    ++calls_;
+    if (calls_ != fail_at_) return;
+    failed_operation_ = std::string(operation);
+    throw StoreError(fmt::format("injected store failure at call {} ({})", calls_, operation));
+  }
+
+  std::unique_ptr<CaseTransaction> begin() override;
+
+  std::optional<StoredCase> find_case(std::string_view case_id) override {
+    count_call("store.find_case");
+    return inner_.find_case(case_id);
+  }
+  Page<StoredCase> list_cases(const CaseQuery& query) override {
+    count_call("store.list_cases");
+    return inner_.list_cases(query);
+  }
+  std::vector<CaseLink> links_of(std::string_view case_id) override {
+    count_call("store.links_of");
+    return inner_.links_of(case_id);
+  }
+  Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit, std::int64_t offset) override {
+    count_call("store.events_of");
+    return inner_.events_of(case_id, limit, offset);
+  }
+  bool save_definition(const StoredDefinition& definition) override {
+    count_call("store.save_definition");
+    return inner_.save_definition(definition);
+  }
+  std::vector<StoredDefinition> definitions() override {
+    count_call("store.definitions");
+    return inner_.definitions();
+  }
+
+ private:
+  CaseStore& inner_;
+  int fail_at_ = 0;
+  int calls_ = 0;
+  std::optional<std::string> failed_operation_;
+};
+
+class FailingCaseTransaction final : public CaseTransaction {
+ public:
+  FailingCaseTransaction(std::unique_ptr<CaseTransaction> inner, FailingCaseStore& counter)
+      : inner_(std::move(inner)), counter_(counter) {}
+
+  std::optional<StoredCase> find_case(std::string_view case_id) override {
+    counter_.count_call("find_case");
+    return inner_->find_case(case_id);
+  }
+  std::vector<CaseLink> links_of(std::string_view case_id) override {
+    counter_.count_call("links_of");
+    return inner_->links_of(case_id);
+  }
+  void insert_case(const StoredCase& stored_case) override {
+    counter_.count_call("insert_case");
+    inner_->insert_case(stored_case);
+  }
+  bool update_case(const StoredCase& stored_case, std::int64_t expected_version) override {
+    counter_.count_call("update_case");
+    return inner_->update_case(stored_case, expected_version);
+  }
+  std::int64_t append_event(const StoredEvent& event) override {
+    counter_.count_call("append_event");
+    return inner_->append_event(event);
+  }
+  void insert_link(const CaseLink& link) override {
+    counter_.count_call("insert_link");
+    inner_->insert_link(link);
+  }
+  std::int64_t next_case_number(std::string_view workflow_id) override {
+    counter_.count_call("next_case_number");
+    return inner_->next_case_number(workflow_id);
+  }
+  void commit() override {
+    counter_.count_call("commit");
+    inner_->commit();
+  }
+
+ private:
+  std::unique_ptr<CaseTransaction> inner_;
+  FailingCaseStore& counter_;
+};
+
+inline std::unique_ptr<CaseTransaction> FailingCaseStore::begin() {
+  count_call("begin");
+  return std::make_unique<FailingCaseTransaction>(inner_.begin(), *this);
+}
+
+}  // namespace sitecycle::testing
