@@ -27,8 +27,8 @@ class ApiRouter {
   // Both are borrowed and must outlive the router.
   ApiRouter(CaseService& service, const Clock& clock);
 
-  // Answers one request. Never throws: a store failure becomes 503 and any other exception
-  // 500, each with a generic message, and the cause is logged.
+  // Returns the response to one request. Never throws: a store failure becomes 503 and any
+  // other exception 500, each with a generic message, and the cause is logged.
   HttpResponse handle(const HttpRequest& request) const;
 
  private:

@@ -95,7 +95,7 @@ RouteResult create_case(const RouteContext& context) {
   Result<CommandOutcome> outcome = context.service.create_case(request, context.clock.now());
   if (!outcome) return std::move(outcome).take_problem();
 
-  // Reply with the new case as the actor sees it.
+  // Reply with the new case and the transitions the actor may fire.
   const StoredCase& stored = outcome->stored;
   CaseDetail detail = detail_after_command(context, stored, *actor);
   return JsonReply{201,

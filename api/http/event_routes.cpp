@@ -11,7 +11,7 @@ RouteResult list_events(const RouteContext& context) {
   if (!paging) return std::move(paging).take_problem();
   if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);
 
-  // An unknown case has no history; say so rather than return an empty page.
+  // An unknown case gets 404 rather than an empty page, so that a mistyped id shows.
   CaseStore& store = context.service.store();
   if (!store.find_case(case_id)) return case_not_found_problem(case_id);
 

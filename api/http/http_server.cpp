@@ -9,8 +9,8 @@
 // slowly, therefore holds only its own coroutine, and only until its timer fires.
 //
 // Shutdown: request_stop() closes the acceptor and every registered connection on its own
-// strand. io_context.run() returns once no coroutine and no handler is left, which wait()
-// allows until shutdown_timeout; after that it stops the io_context and abandons what is left.
+// strand. io_context.run() returns once no coroutine and no handler is left. wait() allows that
+// until shutdown_timeout, and then stops the io_context and abandons what is left.
 // Members are ordered so that destroying the io_context (which destroys abandoned coroutine
 // frames) happens while the handler pool, the connection registry and its mutex still exist.
 #include "http_server.h"
@@ -22,10 +22,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -36,13 +36,16 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -80,7 +83,7 @@ struct Connection {
   beast::tcp_stream stream;
 };
 
-// What one request line in the log records.
+// The fields of one request's log line.
 struct RequestLog {
   std::string method = "-";
   std::string path = "-";
@@ -153,8 +156,8 @@ bool expects_continue(const BeastRequest& request) {
   return found != request.end() && equals_ignoring_case(to_std(found->value()), "100-continue");
 }
 
-// The problem to answer a request that failed to parse with; nullopt when the client is gone
-// or timed out, so there is nobody to answer.
+// The problem to send for a request that failed to parse. nullopt when the client closed the
+// connection or timed out, because no response can reach it.
 std::optional<Problem> transport_problem(const beast::error_code& error, const HttpServerOptions& options) {
   if (error == beast_http::error::body_limit) {
     return make_problem(
@@ -183,8 +186,6 @@ std::optional<Problem> transport_problem(const beast::error_code& error, const H
 }
 
 // Runs `work` on `pool` and completes with its result on the completion handler's executor.
-// A plain callback rather than a coroutine lambda: GCC 12 copies a capturing coroutine lambda
-// handed to co_spawn bitwise, which AddressSanitizer reports as a bad free.
 template <class Work, class CompletionToken>
 auto async_run_on(asio::thread_pool& pool, Work work, CompletionToken&& token) {
   using Output = std::invoke_result_t<Work&>;
@@ -208,59 +209,7 @@ HttpServerError server_error(std::string zh_cn, std::string en) {
   return HttpServerError(LocalizedText{std::move(zh_cn), std::move(en)});
 }
 
-void check_options(const HttpServerOptions& options) {
-  if (options.threads < 1 || options.io_threads < 1) {
-    throw server_error(
-        fmt::format("线程数无效（处理线程 {}，I/O 线程 {}）：两者都至少为 1", options.threads,
-                    options.io_threads),
-        fmt::format("Invalid thread counts (handler threads {}, I/O threads {}): both must be at "
-                    "least 1",
-                    options.threads, options.io_threads));
-  }
-  if (options.body_limit == 0 || options.header_limit == 0) {
-    throw server_error("请求体和请求头的上限都必须大于 0 字节",
-                        "The body limit and the header limit must both be more than 0 bytes");
-  }
-  using std::chrono::milliseconds;
-  for (milliseconds timeout : {options.read_timeout, options.idle_timeout, options.write_timeout,
-                               options.shutdown_timeout}) {
-    if (timeout <= milliseconds::zero()) {
-      throw server_error(fmt::format("超时时间 {} 毫秒无效：读取、空闲、写入和停止的超时都必须大于 0",
-                                      timeout.count()),
-                          fmt::format("Invalid timeout of {} ms: the read, idle, write and "
-                                      "shutdown timeouts must all be more than 0",
-                                      timeout.count()));
-    }
-  }
-}
-
-// The address to bind for `host`, which must be a loopback address.
-asio::ip::address loopback_address(const std::string& host) {
-  if (host == "localhost") return asio::ip::address_v4::loopback();
-
-  std::string literal = host;
-  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
-    literal = literal.substr(1, literal.size() - 2);
-  }
-  beast::error_code error;
-  asio::ip::address address = asio::ip::make_address(literal, error);
-  if (!error && address.is_loopback()) return address;
-
-  throw server_error(
-      fmt::format("拒绝监听地址 \"{}\"：接口尚不支持令牌认证，因此只允许回环地址（127.0.0.0/8、::1 或 "
-                  "localhost）。请改用 --host 127.0.0.1；若需供其他主机访问，请在本机部署带认证的反向代理",
-                  host),
-      fmt::format("Refusing to listen on \"{}\": the API has no token authentication yet, so only "
-                  "loopback addresses (127.0.0.0/8, ::1 or localhost) are allowed. Use --host "
-                  "127.0.0.1, and put an authenticating reverse proxy on this machine in front of "
-                  "it if other hosts need access",
-                  host));
-}
-
 }  // namespace
-
-HttpServerError::HttpServerError(LocalizedText message)
-    : std::runtime_error(message.en), message_(std::move(message)) {}
 
 struct HttpServer::Impl {
   Impl(RequestHandler request_handler, HttpServerOptions server_options)
@@ -268,6 +217,7 @@ struct HttpServer::Impl {
 
   void start_listening(const asio::ip::address& address);
   void start_threads();
+  void abandon_start();
   void run_io();
   void request_stop();
   void wait();
@@ -343,6 +293,20 @@ void HttpServer::Impl::start_threads() {
   }
 
   for (int i = 0; i < options.io_threads; ++i) io_threads.emplace_back([this] { run_io(); });
+}
+
+// Undoes a start whose threads could not all be created, so that wait() and the destructor
+// return instead of waiting for threads that never ran.
+void HttpServer::Impl::abandon_start() {
+  io_context.stop();
+  for (std::thread& thread : io_threads) thread.join();
+  if (handler_pool) {
+    handler_pool->stop();
+    handler_pool->join();
+  }
+  std::lock_guard lock(mutex);
+  stopped = true;
+  changed.notify_all();
 }
 
 void HttpServer::Impl::run_io() {
@@ -466,12 +430,14 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
     unsigned version = beast_request.version();
     bool keep_alive = beast_request.keep_alive();
 
-    // Run the handler off the I/O threads; no timer runs meanwhile.
+    // Run the handler off the I/O threads; no timer runs meanwhile. NOTE: the request is a
+    // named local that the work captures by reference. Built with GCC 12.2, a lambda that owned
+    // the request and was created inside the co_await expression was copied bitwise within the
+    // coroutine frame (AddressSanitizer reported a bad free of one of its strings).
     stream.expires_never();
-    HttpResponse response = co_await async_run_on(
-        *handler_pool,
-        [this, request = to_http_request(std::move(beast_request))] { return call_handler(request); },
-        asio::use_awaitable);
+    HttpRequest request = to_http_request(std::move(beast_request));
+    auto work = [this, &request] { return call_handler(request); };
+    HttpResponse response = co_await async_run_on(*handler_pool, work, asio::use_awaitable);
     int status = response.status;
 
     // Write the response.
@@ -489,13 +455,14 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
   }
 }
 
-// Reads one request into `parser`. Returns false when the connection should close: the client
-// left or timed out, the server is stopping, or the request was rejected (and answered).
+// Reads one request into `parser`. Returns false when the connection should close because the
+// client left or timed out, the server is stopping, or the request was rejected with a response.
 asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
                                                      beast::flat_buffer& buffer,
                                                      RequestParser& parser, RequestLog& entry) {
   beast::tcp_stream& stream = connection.stream;
-  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   parser.body_limit(options.body_limit);
 
   // Wait for the first byte of the next request.
@@ -510,10 +477,11 @@ asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
   // Read the header, then the body.
   stream.expires_after(options.read_timeout);
   auto [header_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
-  if (parser.is_header_done()) {
-    entry.method = std::string(to_std(parser.get().method_string()));
-    entry.path = path_of(to_std(parser.get().target()));
-  }
+  // The fields parsed so far are usable even when the header failed: Beast checks a declared
+  // Content-Length against the body limit before it marks the header done.
+  const BeastRequest& header = parser.get();
+  if (!header.method_string().empty()) entry.method = std::string(to_std(header.method_string()));
+  if (!header.target().empty()) entry.path = path_of(to_std(header.target()));
   beast::error_code error = header_error;
   if (!error && !parser.is_done()) {
     if (expects_continue(parser.get())) {
@@ -526,16 +494,14 @@ asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
   }
   if (!error) co_return true;
 
-  // Answer what can be answered; a client that left or timed out gets nothing.
+  // Send a problem response unless the client left or timed out.
   if (error == beast::error::timeout) {
     spdlog::info("http_read_timeout method={} path={} timeout_ms={}", entry.method, entry.path,
                  options.read_timeout.count());
   }
   std::optional<Problem> problem = transport_problem(error, options);
   if (!problem) co_return false;
-  Language language = parser.is_header_done() ? language_of(parser.get()) : Language::zh_cn;
-  unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-  co_await reject(connection, *problem, language, version, entry);
+  co_await reject(connection, *problem, language_of(header), header.version(), entry);
   co_return false;
 }
 
@@ -554,8 +520,9 @@ HttpResponse HttpServer::Impl::call_handler(const HttpRequest& request) const {
                                  request.path);
 }
 
-// Answers a request that could not be read, then closes the connection. What the client still
-// sends is read and discarded for a moment, so that it receives the answer instead of a reset.
+// Sends a problem response for a request that could not be read, then closes the connection.
+// What the client still sends is read and discarded for a moment, so that the client receives
+// the response instead of a connection reset.
 asio::awaitable<void> HttpServer::Impl::reject(Connection& connection, const Problem& problem,
                                                Language language, unsigned version,
                                                const RequestLog& entry) {
@@ -591,8 +558,8 @@ std::uint16_t HttpServer::start() {
                           "The server was already started; call start() once per HttpServer");
     }
   }
-  check_options(impl_->options);
-  asio::ip::address address = loopback_address(impl_->options.host);
+  check_server_options(impl_->options);
+  asio::ip::address address = asio::ip::make_address(loopback_bind_address(impl_->options.host));
 
   impl_->start_listening(address);
   std::uint16_t port = impl_->acceptor.local_endpoint().port();
@@ -602,7 +569,15 @@ std::uint16_t HttpServer::start() {
     impl_->bound_port = port;
     impl_->running_io_threads = impl_->options.io_threads;
   }
-  impl_->start_threads();
+  try {
+    impl_->start_threads();
+  } catch (const std::system_error& error) {
+    impl_->abandon_start();
+    throw server_error(fmt::format("无法创建服务器线程（{}）；请减少线程数或检查系统资源", error.what()),
+                       fmt::format("Cannot create the server threads ({}); use fewer threads or "
+                                   "check the system's resources",
+                                   error.what()));
+  }
   {
     std::lock_guard lock(impl_->mutex);
     impl_->threads_ready = true;

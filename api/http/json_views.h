@@ -19,7 +19,7 @@ namespace sitecycle::http {
 nlohmann::json workflow_json(const Workflow& workflow);
 
 // {id, workflow, workflow_version, state, state_title, version, closed, created_at, updated_at,
-// data}. state_title is null when the registry no longer holds the case's workflow version.
+// data}. state_title is null when the registry no longer contains the case's workflow version.
 nlohmann::json case_summary_json(const StoredCase& stored, const WorkflowRegistry& registry);
 
 // The summary plus links [{role, case_id}] and the transitions the caller's role may fire

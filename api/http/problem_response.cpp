@@ -10,7 +10,7 @@ namespace {
 
 // The status codes follow RFC 9110. A rejection by the case's current state (guard, state,
 // closed) is 409 because the request is well formed but conflicts with the resource's state.
-const std::array<ProblemClass, 12> kProblemClasses{{
+const std::array<ProblemClass, 13> kProblemClasses{{
     {ErrorCode::not_found, 404, {"未找到", "Not found"}},
     {ErrorCode::no_such_transition, 409,
      {"当前状态下不能执行该流转", "Transition not available in the current state"}},
@@ -24,6 +24,7 @@ const std::array<ProblemClass, 12> kProblemClasses{{
     {ErrorCode::bad_request, 400, {"请求格式错误", "Bad request"}},
     {ErrorCode::method_not_allowed, 405, {"不支持该请求方法", "Method not allowed"}},
     {ErrorCode::payload_too_large, 413, {"请求体过大", "Payload too large"}},
+    {ErrorCode::internal, 500, {"服务器内部错误", "Internal server error"}},
 }};
 
 constexpr std::array<std::string_view, 7> kStandardMembers{
@@ -83,13 +84,12 @@ HttpResponse problem_response(const Problem& problem, Language language,
 }
 
 HttpResponse internal_error_response(Language language, std::string_view instance) {
-  const LocalizedText title{"服务器内部错误", "Internal server error"};
   const LocalizedText detail{"服务器处理请求时出错，原因已记入服务器日志；请稍后重试，若仍失败请联系管理员。",
                              "The server failed while handling the request and logged the cause. "
                              "Retry later, and contact the administrator if it fails again."};
   nlohmann::json body{
-      {"type", "urn:sitecycle:problem:internal"},
-      {"title", title.in(language)},
+      {"type", problem_type(ErrorCode::internal)},
+      {"title", problem_class(ErrorCode::internal).title.in(language)},
       {"status", 500},
       {"detail", detail.in(language)},
       {"code", "internal"},

@@ -35,9 +35,9 @@ std::string problem_type(ErrorCode code);
 HttpResponse problem_response(const Problem& problem, Language language,
                               std::string_view instance = {});
 
-// A 500 for a failure nobody planned for, such as an exception escaping a route. Its detail is
-// generic: the cause belongs in the server log, never in a response. Its code is "internal",
-// which has no ErrorCode because no layer returns it.
+// A 500 for an unexpected failure, such as an exception escaping a route. Its detail is
+// generic because the cause belongs in the server log, never in a response. Its code is
+// "internal", which has no ErrorCode because no layer returns it.
 HttpResponse internal_error_response(Language language, std::string_view instance = {});
 
 }  // namespace sitecycle::http

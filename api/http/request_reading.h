@@ -28,9 +28,9 @@ inline constexpr std::int64_t kMaxPageLimit = 500;
 // Whether `text` is an id as used for actors: ^[a-z][a-z0-9_]{0,63}$.
 bool is_valid_actor_id(std::string_view text);
 
-// The actor from the X-Actor-Role, X-Actor-Org and X-Actor-User headers. Rejections:
-// bad_request when the role is required but missing, or a header is not an id;
-// role_not_allowed for the reserved role `system` or a role missing from `roles`.
+// Reads the actor from the X-Actor-Role, X-Actor-Org and X-Actor-User headers. A missing
+// required role, or a header that is not an id, gives bad_request. The reserved role `system`,
+// or a role missing from `roles`, gives role_not_allowed.
 Result<Actor> read_actor(const HttpRequest& request, bool role_required, const RoleCatalog& roles);
 
 // The body parsed as a JSON object. An empty body gives {} when `empty_allowed`. Rejections
@@ -62,8 +62,8 @@ struct Paging {
 // `limit` (1..kMaxPageLimit, default kDefaultPageLimit) and `offset` (0 or more, default 0).
 Result<Paging> read_paging(const HttpRequest& request);
 
-// A query parameter sent at most once. nullopt when absent or empty, so that a form's blank
-// filter means "any"; bad_request when sent more than once.
+// Reads a query parameter that may be sent at most once (bad_request otherwise). Returns
+// nullopt when it is absent or empty, so that a form's blank filter means "any".
 Result<std::optional<std::string>> read_query_value(const HttpRequest& request,
                                                     std::string_view name);
 

@@ -1,4 +1,4 @@
-// What a route handler receives and returns. Internal to api/http: handlers are registered in
+// The input and output of route handlers. Internal to api/http: handlers are registered in
 // api_router.cpp and called only through ApiRouter::handle.
 #pragma once
 
@@ -56,9 +56,9 @@ namespace sitecycle::http {
 // not_found for a case id, naming it.
 Problem case_not_found_problem(std::string_view case_id);
 
-// The detail of a case a command just wrote, as `actor` sees it. When re-reading fails, the
-// command has still been committed, so the reply falls back to `stored` with no links or
-// transitions rather than reporting an error the client might retry.
+// The detail of a case a command just wrote, with the transitions `actor` may fire. When
+// re-reading fails, the command has still been committed. So the reply falls back to `stored`
+// with no links or transitions rather than reporting an error the client might retry.
 CaseDetail detail_after_command(const RouteContext& context, const StoredCase& stored,
                                 const Actor& actor);
 
