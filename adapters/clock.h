@@ -48,7 +48,7 @@ class StartedClock final : public Clock {
   std::chrono::steady_clock::time_point started_at_;
 };
 
-// Moves only when told to (scenario replay and tests). Thread-safe.
+// Moves only through set() and advance() (scenario replay and tests). Thread-safe.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(Instant start);

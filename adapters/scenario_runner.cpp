@@ -13,7 +13,7 @@ namespace sitecycle {
 
 namespace {
 
-// Steps whose source gives no date still need a clock value. They run at the clock as it stands,
+// Steps whose source gives no date still need a clock value. They run at the current simulated time,
 // and the report marks their events "dated": false.
 class ScenarioRunner {
  public:
@@ -188,8 +188,8 @@ std::optional<std::string> ScenarioRunner::resolve_case(const std::string& name)
   return current;
 }
 
-// Events of undated steps carry the replay clock's time, so their comment says that the source
-// published no date; the API and dashboard show it beside the time.
+// Events of undated steps carry the replay clock's time, so their comment states that the source
+// published no date. The API returns the comment with each event.
 std::string ScenarioRunner::event_comment(const std::string& comment) const {
   if (dated_) return comment;
   std::string marker = "日期未公布 (date not published)";

@@ -8,7 +8,7 @@ namespace sitecycle {
 // transition may signal further. Everything runs inside the one store transaction of the
 // command, so the command commits whole or not at all. Signals that cannot apply (not available
 // from the target's state, guard false) are recorded as "signal_skipped" events on the target
-// instead of failing the command, because the signalling case has no say over its neighbour's
+// instead of failing the command, because the signalling case does not control its neighbour's
 // state. Cascades deeper than kMaxCascadeDepth fail the command: only a workflow loop reaches it.
 
 namespace {
@@ -16,7 +16,7 @@ namespace {
 constexpr int kMaxCascadeDepth = 8;
 
 // The detail carries the store's own message for the operator's log. The HTTP layer logs it and
-// answers clients with a generic text, because it may name files or database internals.
+// responds to clients with a generic text, because it may name files or database internals.
 Problem unavailable_problem(const StoreError& error) {
   return make_problem(ErrorCode::unavailable,
                       {fmt::format("案件库暂时不可用，未写入任何内容；请稍后重试（{}）", error.what()),
@@ -55,12 +55,31 @@ class CommandRun {
   void record_skipped_signal(const std::string& target_id, const SignalOrder& signal, const Actor& actor,
                              const Problem& why);
   std::optional<std::string> generate_case_id(const std::string& workflow_id);
+  StoredEvent new_event(const std::string& case_id, std::int64_t case_version, std::string kind, const Actor& actor) const;
+  void append(StoredEvent event);
 
   const WorkflowRegistry& registry_;
   CaseTransaction& transaction_;
   const Moment& now_;
   CommandOutcome outcome_;
 };
+
+StoredEvent CommandRun::new_event(const std::string& case_id, std::int64_t case_version, std::string kind,
+                                  const Actor& actor) const {
+  StoredEvent event;
+  event.case_id = case_id;
+  event.case_version = case_version;
+  event.kind = std::move(kind);
+  event.actor = actor;
+  event.at = now_.instant;
+  return event;
+}
+
+// Appends the event to the store and to the command's outcome.
+void CommandRun::append(StoredEvent event) {
+  event.id = transaction_.append_event(event);
+  outcome_.events.push_back(std::move(event));
+}
 
 std::optional<std::string> CommandRun::generate_case_id(const std::string& workflow_id) {
   while (true) {
@@ -116,17 +135,11 @@ Result<StoredCase> CommandRun::create(const std::string& workflow_id, std::optio
   stored.updated_at = now_.instant;
   transaction_.insert_case(stored);
 
-  StoredEvent event;
-  event.case_id = stored.id;
-  event.case_version = 1;
-  event.kind = "created";
+  StoredEvent event = new_event(stored.id, 1, "created", actor);
   event.to_state = stored.state;
-  event.actor = actor;
-  event.at = now_.instant;
   event.input = data;
   event.comment = comment;
-  event.id = transaction_.append_event(event);
-  outcome_.events.push_back(std::move(event));
+  append(std::move(event));
   return stored;
 }
 
@@ -167,20 +180,14 @@ Result<StoredCase> CommandRun::fire(const std::string& case_id, const Transition
                                               fmt::format("case {} was changed concurrently; re-read it and retry", case_id)});
   }
 
-  StoredEvent event;
-  event.case_id = case_id;
-  event.case_version = updated.version;
-  event.kind = "transition";
+  StoredEvent event = new_event(case_id, updated.version, "transition", request.actor);
   event.transition = request.transition;
   event.from_state = applied->from_state;
   event.to_state = applied->to_state;
-  event.actor = request.actor;
-  event.at = now_.instant;
   event.input = request.input;
   event.comment = request.comment;
   event.effects = applied->effects_record;
-  event.id = transaction_.append_event(event);
-  outcome_.events.push_back(std::move(event));
+  append(std::move(event));
 
   if (Status opened = open_cases(updated, *applied, request.actor, depth); !opened) return opened.problem();
   if (Status delivered = deliver_signals(updated, *applied, request.actor, depth); !delivered) return delivered.problem();
@@ -247,19 +254,13 @@ void CommandRun::record_skipped_signal(const std::string& target_id, const Signa
   updated.updated_at = now_.instant;
   if (!transaction_.update_case(updated, target->version)) return;
 
-  StoredEvent event;
-  event.case_id = target_id;
-  event.case_version = updated.version;
-  event.kind = "signal_skipped";
+  StoredEvent event = new_event(target_id, updated.version, "signal_skipped", actor);
   event.transition = signal.transition;
   event.from_state = target->state;
   event.to_state = target->state;
-  event.actor = actor;
-  event.at = now_.instant;
   event.comment = why.detail.en;
   event.effects = nlohmann::json::array({{{"skipped", to_string(why.code)}, {"reason", to_json(why.detail)}}});
-  event.id = transaction_.append_event(event);
-  outcome_.events.push_back(std::move(event));
+  append(std::move(event));
 }
 
 }  // namespace

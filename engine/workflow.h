@@ -61,7 +61,7 @@ struct Effect {
   SetFieldsEffect set_fields;
   OpenCaseEffect open_case;
   SignalEffect signal;
-  std::optional<Condition> when;  // the effect runs only when this holds
+  std::optional<Condition> when;  // the effect runs only when this condition is true
   Position position;
 };
 

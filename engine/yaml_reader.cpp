@@ -272,8 +272,8 @@ YAML::Node YamlReader::require(const YAML::Node& map, std::string_view key, cons
   YAML::Node child = map[std::string(key)];
   if (child.IsDefined()) return child;
   report(map, join_path(key_path, key), "", {fmt::format("必填键 {}", key), fmt::format("the required key {}", key)});
-  // A missing key yields an invalid node that throws on use; hand back a valid undefined one,
-  // which every read_* function skips because the problem is already reported.
+  // A missing key yields an invalid node that throws on use. Return a valid undefined node
+  // instead: every read_* function skips it, since the problem is already reported.
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
