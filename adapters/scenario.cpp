@@ -165,7 +165,21 @@ void read_step(YamlReader& reader, const YAML::Node& node, const std::string& ke
 
 }  // namespace
 
+static std::optional<Scenario> parse_scenario_document(std::string_view yaml_text, const fs::path& file,
+                                                Diagnostics& diagnostics);
+
 std::optional<Scenario> parse_scenario(std::string_view yaml_text, const fs::path& file, Diagnostics& diagnostics) {
+  try {
+    return parse_scenario_document(yaml_text, file, diagnostics);
+  } catch (const YamlTooLarge& error) {
+    diagnostics.push_back(Diagnostic{file.string(), 0, 0, "", error.what(),
+                                     {"更小的文件：请减少别名（alias）展开或嵌套层数", "a smaller document: fewer expanded aliases or levels of nesting"}});
+    return std::nullopt;
+  }
+}
+
+static std::optional<Scenario> parse_scenario_document(std::string_view yaml_text, const fs::path& file,
+                                                Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
   auto root = load_yaml(yaml_text, file.string(), diagnostics);
   if (!root) return std::nullopt;

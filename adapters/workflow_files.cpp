@@ -4,6 +4,7 @@
 #include "engine/workflow_validator.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -36,11 +37,15 @@ void report_unreadable(LoadedWorkflows& loaded, const fs::path& path, const std:
   loaded.unreadable = true;
 }
 
+bool is_yaml_file(const fs::path& path) {
+  return path.extension() == ".yaml" || path.extension() == ".yml";
+}
+
 std::vector<fs::path> workflow_files_in(const fs::path& folder) {
   std::vector<fs::path> files;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(folder, error)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml" && !is_reserved_workflow_file(entry.path())) {
+    if (entry.is_regular_file() && is_yaml_file(entry.path()) && !is_reserved_workflow_file(entry.path())) {
       files.push_back(entry.path());
     }
   }
@@ -51,6 +56,9 @@ std::vector<fs::path> workflow_files_in(const fs::path& folder) {
 struct FolderContent {
   std::vector<WorkflowPtr> workflows;
   RoleCatalog roles;
+  // False when roles.yaml or a workflow did not parse. Cross-checks are skipped then, because
+  // every reference to the missing part would be reported again as a follow-on error.
+  bool complete = true;
 };
 
 // Parses the roles and every workflow of a folder. Diagnostics of files not in `reported` are
@@ -62,22 +70,37 @@ FolderContent parse_folder(const fs::path& folder, const std::set<fs::path>* rep
   fs::path roles_file = folder / "roles.yaml";
   if (auto text = read_text_file(roles_file)) {
     Diagnostics role_problems;
-    if (auto roles = parse_roles(*text, roles_file.string(), role_problems)) content.roles = std::move(*roles);
+    if (auto roles = parse_roles(*text, roles_file.string(), role_problems)) {
+      content.roles = std::move(*roles);
+    } else {
+      content.complete = false;
+    }
     loaded.diagnostics.insert(loaded.diagnostics.end(), role_problems.begin(), role_problems.end());
   } else {
     report_unreadable(loaded, roles_file, "no readable roles.yaml");
+    content.complete = false;
   }
 
   for (const fs::path& file : workflow_files_in(folder)) {
     auto text = read_text_file(file);
     if (!text) {
       if (keep(file)) report_unreadable(loaded, file, "unreadable file");
+      content.complete = false;
       continue;
     }
     Diagnostics problems;
     std::optional<Workflow> workflow = parse_workflow(*text, file.string(), problems);
     if (keep(file)) loaded.diagnostics.insert(loaded.diagnostics.end(), problems.begin(), problems.end());
-    if (!workflow) continue;
+    if (!workflow) {
+      content.complete = false;
+      if (!keep(file)) {
+        Diagnostic sibling{file.string(), 0, 0, "", "a workflow with errors beside the named files",
+                           {"同目录下的流程均无错误，才能检查相互引用；请先修正该文件",
+                            "every workflow in the folder free of errors, so that references between them can be checked; fix this file first"}};
+        loaded.diagnostics.push_back(std::move(sibling));
+      }
+      continue;
+    }
     workflow->source_sha256 = sha256_hex(*text);
     content.workflows.push_back(std::make_shared<const Workflow>(std::move(*workflow)));
   }
@@ -85,6 +108,7 @@ FolderContent parse_folder(const fs::path& folder, const std::set<fs::path>* rep
 }
 
 void validate_into(const FolderContent& content, const std::set<fs::path>* reported, LoadedWorkflows& loaded) {
+  if (!content.complete) return;
   Diagnostics problems;
   validate_workflows(content.workflows, content.roles, problems);
   for (Diagnostic& problem : problems) {
@@ -105,7 +129,7 @@ LoadedWorkflows load_workflow_folder(const fs::path& folder) {
   LoadedWorkflows loaded;
   std::error_code error;
   if (!fs::is_directory(folder, error)) {
-    report_unreadable(loaded, folder, "not a folder");
+    report_unreadable(loaded, folder, fs::exists(folder, error) ? "not a folder" : "no such folder");
     return loaded;
   }
   FolderContent content = parse_folder(folder, nullptr, loaded);
@@ -124,6 +148,8 @@ LoadedWorkflows load_workflow_paths(const std::vector<fs::path>& paths) {
       fs::path folder = fs::weakly_canonical(path);
       for (const fs::path& file : workflow_files_in(folder)) reported_by_folder[folder].insert(fs::weakly_canonical(file));
       reported_by_folder[folder].insert(folder / "roles.yaml");
+    } else if (fs::is_regular_file(path, error) && !is_yaml_file(path)) {
+      report_unreadable(loaded, path, "not a .yaml or .yml workflow file");
     } else if (fs::is_regular_file(path, error)) {
       fs::path file = fs::weakly_canonical(path);
       reported_by_folder[file.parent_path()].insert(file);
@@ -144,8 +170,10 @@ std::shared_ptr<const WorkflowRegistry> pin_workflows(const LoadedWorkflows& loa
                                                       Diagnostics& diagnostics) {
   std::vector<WorkflowPtr> all = loaded.workflows;
   std::set<std::pair<std::string, int>> from_files;
+  std::map<std::string, int> current;
   for (const WorkflowPtr& workflow : loaded.workflows) {
     from_files.insert({workflow->id, workflow->version});
+    current[workflow->id] = workflow->version;
     StoredDefinition definition{workflow->id, workflow->version, workflow->source_sha256, workflow->source_file,
                                 workflow->source_text};
     if (!store.save_definition(definition)) {
@@ -165,6 +193,12 @@ std::shared_ptr<const WorkflowRegistry> pin_workflows(const LoadedWorkflows& loa
     if (from_files.count({definition.workflow_id, definition.version})) continue;
     Diagnostics problems;
     std::string name = fmt::format("stored:{}@{}", definition.workflow_id, definition.version);
+    auto file_version = current.find(definition.workflow_id);
+    if (file_version != current.end() && definition.version > file_version->second) {
+      spdlog::warn("workflow_version_behind_store workflow={} file_version={} stored_version={} "
+                   "note=\"new cases start on the file version; cases on the stored version keep it\"",
+                   definition.workflow_id, file_version->second, definition.version);
+    }
     if (auto workflow = parse_workflow(definition.yaml_text, name, problems)) {
       workflow->source_sha256 = definition.sha256;
       all.push_back(std::make_shared<const Workflow>(std::move(*workflow)));
@@ -172,7 +206,7 @@ std::shared_ptr<const WorkflowRegistry> pin_workflows(const LoadedWorkflows& loa
       diagnostics.insert(diagnostics.end(), problems.begin(), problems.end());
     }
   }
-  return std::make_shared<const WorkflowRegistry>(std::move(all), loaded.roles);
+  return std::make_shared<const WorkflowRegistry>(std::move(all), loaded.roles, std::move(current));
 }
 
 std::string sha256_hex(std::string_view text) {

@@ -1,6 +1,10 @@
 #include "case_service.h"
 
+#include "json_pointer.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace sitecycle {
 
@@ -28,6 +32,28 @@ Problem case_not_found(std::string_view case_id) {
                       {fmt::format("案件 {} 不存在", case_id), fmt::format("case {} not found", case_id)});
 }
 
+std::optional<Problem> check_creator(const Workflow& workflow, const Actor& actor) {
+  const std::vector<std::string>& allowed = workflow.create_roles;
+  if (allowed.empty() || std::find(allowed.begin(), allowed.end(), actor.role) != allowed.end()) return std::nullopt;
+  std::string allowed_list = fmt::format("{}", fmt::join(allowed, ", "));
+  return make_problem(ErrorCode::role_not_allowed,
+                      {fmt::format("角色 {} 无权新建 {} 案件；允许的角色：{}", actor.role, workflow.id, allowed_list),
+                       fmt::format("role {} may not create a {} case; allowed roles: {}", actor.role, workflow.id, allowed_list)});
+}
+
+// Read-only fields are the workflow's own record (for example the result a signal wrote), so a
+// caller may not preset them.
+void append_read_only_errors(const FieldSchema& schema, const nlohmann::json& data, std::vector<FieldError>& errors) {
+  if (!data.is_object()) return;
+  for (const auto& [key, value] : data.items()) {
+    auto spec = schema.find(key);
+    if (spec == schema.end() || !spec->second.read_only) continue;
+    errors.push_back({append_pointer("/data", key),
+                      {fmt::format("字段 {} 由流程写入，新建案件时不能提供；请删除该字段", key),
+                       fmt::format("field {} is written by the workflow and cannot be given when creating a case; remove it", key)}});
+  }
+}
+
 LinkedCases load_linked_cases(CaseTransaction& transaction, std::string_view case_id) {
   LinkedCases linked;
   for (const CaseLink& link : transaction.links_of(case_id)) {
@@ -42,8 +68,10 @@ class CommandRun {
   CommandRun(const WorkflowRegistry& registry, CaseTransaction& transaction, const Moment& now)
       : registry_(registry), transaction_(transaction), now_(now) {}
 
+  // `opened_by_effect` skips the checks that apply to callers: create_roles and read-only fields.
   Result<StoredCase> create(const std::string& workflow_id, std::optional<std::string> case_id,
-                            const nlohmann::json& data, const Actor& actor, const std::string& comment);
+                            const nlohmann::json& data, const Actor& actor, const std::string& comment,
+                            bool opened_by_effect);
   Result<StoredCase> fire(const std::string& case_id, const TransitionRequest& request,
                           std::optional<std::int64_t> expected_version, int depth);
 
@@ -90,7 +118,8 @@ std::optional<std::string> CommandRun::generate_case_id(const std::string& workf
 }
 
 Result<StoredCase> CommandRun::create(const std::string& workflow_id, std::optional<std::string> case_id,
-                                      const nlohmann::json& data, const Actor& actor, const std::string& comment) {
+                                      const nlohmann::json& data, const Actor& actor, const std::string& comment,
+                                      bool opened_by_effect) {
   WorkflowPtr workflow = registry_.latest(workflow_id);
   if (!workflow) {
     return make_problem(ErrorCode::not_found, {fmt::format("流程 {} 不存在", workflow_id),
@@ -104,7 +133,11 @@ Result<StoredCase> CommandRun::create(const std::string& workflow_id, std::optio
                                "expected a lowercase letter, then lowercase letters, digits or underscores; at most 64 characters"}});
     return problem;
   }
+  if (!opened_by_effect) {
+    if (auto problem = check_creator(*workflow, actor)) return std::move(*problem);
+  }
   std::vector<FieldError> errors = check_object(workflow->fields, data, "/data", true);
+  if (!opened_by_effect) append_read_only_errors(workflow->fields, data, errors);
   if (!errors.empty()) {
     Problem problem = make_problem(ErrorCode::invalid_input,
                                    {fmt::format("流程 {} 的案件数据无效：{} 处问题", workflow_id, errors.size()),
@@ -200,7 +233,7 @@ Status CommandRun::open_cases(const StoredCase& opener, const AppliedTransition&
   (void)depth;
   for (const OpenCaseOrder& order : applied.open_cases) {
     std::string comment = fmt::format("opened by {} ({})", opener.id, applied.to_state);
-    Result<StoredCase> opened = create(order.workflow, std::nullopt, order.data, actor, comment);
+    Result<StoredCase> opened = create(order.workflow, std::nullopt, order.data, actor, comment, true);
     if (!opened) {
       Problem problem = std::move(opened).take_problem();
       problem.detail.zh_cn = fmt::format("无法开立关联案件（{}）：{}", order.workflow, problem.detail.zh_cn);
@@ -288,7 +321,8 @@ Result<CommandOutcome> CaseService::create_case(const CreateCaseRequest& request
   try {
     std::unique_ptr<CaseTransaction> transaction = store_.begin();
     CommandRun run(*registry_, *transaction, now);
-    Result<StoredCase> created = run.create(request.workflow_id, request.case_id, request.data, request.actor, request.comment);
+    Result<StoredCase> created =
+        run.create(request.workflow_id, request.case_id, request.data, request.actor, request.comment, false);
     if (!created) return created.problem();
     transaction->commit();
     run.outcome().stored = std::move(created).value();

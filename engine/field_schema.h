@@ -28,6 +28,8 @@ struct FieldSpec {
   FieldType type = FieldType::string;
   LocalizedText title;
   bool required = false;  // required when the case is created
+  // Written only by the workflow's effects: rejected in creation data and never transition input.
+  bool read_only = false;
   std::optional<double> minimum;
   std::optional<double> maximum;
   std::optional<std::string> minimum_date;

@@ -103,7 +103,12 @@ struct Workflow {
   std::string source_file;
   std::string source_sha256;
   std::string source_text;
-  Position position;  // of the id
+  Position position;         // of the id
+  Position states_position;  // of the states mapping
+  // Roles that may create a case of this workflow directly; empty means every role. Cases opened
+  // by another case's effect are not subject to it.
+  std::vector<std::string> create_roles;
+  Position create_roles_position;
   FieldSchema fields;
   std::vector<State> states;            // in file order
   std::vector<Transition> transitions;  // in file order

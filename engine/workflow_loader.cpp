@@ -113,7 +113,8 @@ std::optional<FieldSpec> read_field(YamlReader& reader, const YAML::Node& node, 
                                     const std::string& id, bool title_required) {
   if (!reader.expect_map(node, key_path)) return std::nullopt;
   reader.check_keys(node, key_path,
-                    {"type", "title", "required", "min", "max", "pattern", "values", "value_titles", "items", "fields"});
+                    {"type", "title", "required", "read_only", "min", "max", "pattern", "values", "value_titles", "items",
+                     "fields"});
   std::size_t problems_before = reader.problem_count();
 
   FieldSpec spec;
@@ -141,6 +142,13 @@ std::optional<FieldSpec> read_field(YamlReader& reader, const YAML::Node& node, 
   }
   if (YAML::Node required = node["required"]; required.IsDefined()) {
     spec.required = reader.read_bool(required, join_path(key_path, "required")).value_or(false);
+  }
+  if (YAML::Node read_only = node["read_only"]; read_only.IsDefined()) {
+    spec.read_only = reader.read_bool(read_only, join_path(key_path, "read_only")).value_or(false);
+    if (spec.read_only && spec.required) {
+      reader.report(read_only, join_path(key_path, "read_only"), "true together with required: true",
+                    {"只读字段不能是创建时必填字段", "a read-only field that is not required at creation"});
+    }
   }
 
   read_bounds(reader, node, key_path, spec);
@@ -344,15 +352,29 @@ void read_deadlines(YamlReader& reader, const YAML::Node& node, Workflow& workfl
 
 }  // namespace
 
+static std::optional<Workflow> parse_workflow_document(std::string_view yaml_text, const std::string& file_name,
+                                                Diagnostics& diagnostics);
+
 std::optional<Workflow> parse_workflow(std::string_view yaml_text, const std::string& file_name,
                                        Diagnostics& diagnostics) {
+  try {
+    return parse_workflow_document(yaml_text, file_name, diagnostics);
+  } catch (const YamlTooLarge& error) {
+    diagnostics.push_back(Diagnostic{file_name, 0, 0, "", error.what(),
+                                     {"更小的文件：请减少别名（alias）展开或嵌套层数", "a smaller document: fewer expanded aliases or levels of nesting"}});
+    return std::nullopt;
+  }
+}
+
+static std::optional<Workflow> parse_workflow_document(std::string_view yaml_text, const std::string& file_name,
+                                                Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
   auto root = load_yaml(yaml_text, file_name, diagnostics);
   if (!root) return std::nullopt;
 
   YamlReader reader(file_name, diagnostics);
   if (!reader.expect_map(*root, "")) return std::nullopt;
-  reader.check_keys(*root, "", {"id", "version", "title", "fields", "states", "transitions", "deadlines"});
+  reader.check_keys(*root, "", {"id", "version", "title", "create_roles", "fields", "states", "transitions", "deadlines"});
 
   Workflow workflow;
   workflow.source_file = file_name;
@@ -374,11 +396,18 @@ std::optional<Workflow> parse_workflow(std::string_view yaml_text, const std::st
     }
   }
   if (auto title = reader.read_title(reader.require(*root, "title", ""), "title")) workflow.title = *title;
+  if (YAML::Node create_roles = (*root)["create_roles"]; create_roles.IsDefined()) {
+    workflow.create_roles_position = position_of(create_roles);
+    workflow.create_roles = reader.read_id_list(create_roles, "create_roles").value_or(std::vector<std::string>{});
+  }
 
   if (YAML::Node fields = (*root)["fields"]; fields.IsDefined()) {
     workflow.fields = read_fields(reader, fields, "fields", true).value_or(FieldSchema{});
   }
-  if (YAML::Node states = reader.require(*root, "states", ""); states.IsDefined()) read_states(reader, states, workflow);
+  if (YAML::Node states = reader.require(*root, "states", ""); states.IsDefined()) {
+    workflow.states_position = position_of(states);
+    read_states(reader, states, workflow);
+  }
   if (YAML::Node transitions = reader.require(*root, "transitions", ""); transitions.IsDefined()) {
     if (reader.expect_map(transitions, "transitions")) {
       for (const auto& pair : transitions) {

@@ -8,9 +8,20 @@ WorkflowRegistry::WorkflowRegistry(std::vector<WorkflowPtr> workflows, RoleCatal
   }
 }
 
+WorkflowRegistry::WorkflowRegistry(std::vector<WorkflowPtr> workflows, RoleCatalog roles,
+                                   std::map<std::string, int> current)
+    : WorkflowRegistry(std::move(workflows), std::move(roles)) {
+  current_.insert(current.begin(), current.end());
+}
+
 WorkflowPtr WorkflowRegistry::latest(std::string_view id) const {
   auto versions = by_id_.find(id);
   if (versions == by_id_.end() || versions->second.empty()) return nullptr;
+  auto current = current_.find(id);
+  if (current != current_.end()) {
+    auto pinned = versions->second.find(current->second);
+    if (pinned != versions->second.end()) return pinned->second;
+  }
   return versions->second.rbegin()->second;
 }
 
@@ -24,7 +35,7 @@ WorkflowPtr WorkflowRegistry::find(std::string_view id, int version) const {
 std::vector<WorkflowPtr> WorkflowRegistry::latest_all() const {
   std::vector<WorkflowPtr> result;
   for (const auto& [id, versions] : by_id_) {
-    if (!versions.empty()) result.push_back(versions.rbegin()->second);
+    if (WorkflowPtr workflow = latest(id)) result.push_back(workflow);
   }
   return result;
 }

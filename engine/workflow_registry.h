@@ -14,17 +14,21 @@ class WorkflowRegistry {
  public:
   WorkflowRegistry() = default;
   WorkflowRegistry(std::vector<WorkflowPtr> workflows, RoleCatalog roles);
+  // `current` names the version new cases start on for each id (the one loaded from the files);
+  // other versions are kept only for the cases that started on them.
+  WorkflowRegistry(std::vector<WorkflowPtr> workflows, RoleCatalog roles, std::map<std::string, int> current);
 
-  // The newest version of a workflow; new cases start on it.
+  // The version new cases start on: the current one where given, else the newest.
   WorkflowPtr latest(std::string_view id) const;
   // A given version; running cases use the version they started on.
   WorkflowPtr find(std::string_view id, int version) const;
-  // The newest version of each workflow, ordered by id.
+  // The version new cases start on for each workflow, ordered by id.
   std::vector<WorkflowPtr> latest_all() const;
   const RoleCatalog& roles() const { return roles_; }
 
  private:
   std::map<std::string, std::map<int, WorkflowPtr>, std::less<>> by_id_;
+  std::map<std::string, int, std::less<>> current_;
   RoleCatalog roles_;
 };
 

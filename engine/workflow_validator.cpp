@@ -195,6 +195,15 @@ void check_effect(ValidationContext& context, const Workflow& workflow, const Ef
   }
 }
 
+void check_create_roles(ValidationContext& context, const Workflow& workflow) {
+  for (const std::string& role : workflow.create_roles) {
+    if (!context.roles.contains(role) || role == kSystemRole) {
+      report(context, workflow, workflow.create_roles_position, "create_roles", quoted(role),
+             {"roles.yaml 中定义的角色（不含 system）", "a role defined in roles.yaml (not system)"});
+    }
+  }
+}
+
 void check_states(ValidationContext& context, const Workflow& workflow) {
   std::vector<const State*> initial;
   for (const State& state : workflow.states) {
@@ -205,7 +214,8 @@ void check_states(ValidationContext& context, const Workflow& workflow) {
     }
   }
   if (initial.size() != 1) {
-    report(context, workflow, workflow.position, "states", fmt::format("{} initial states", initial.size()),
+    Position where = initial.size() > 1 ? initial[1]->position : workflow.states_position;
+    report(context, workflow, where, "states", fmt::format("{} initial states", initial.size()),
            {"恰好一个 initial: true 的状态", "exactly one state with initial: true"});
   }
 }
@@ -245,9 +255,13 @@ void check_transition(ValidationContext& context, const Workflow& workflow, cons
   std::set<std::string> inputs;
   for (const auto* list : {&transition.input.required, &transition.input.optional}) {
     for (const std::string& field : *list) {
-      if (workflow.fields.find(field) == workflow.fields.end()) {
+      auto spec = workflow.fields.find(field);
+      if (spec == workflow.fields.end()) {
         report(context, workflow, transition.position, key_path + ".input", quoted(field),
                {"已声明的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
+      } else if (spec->second.read_only) {
+        report(context, workflow, transition.position, key_path + ".input", quoted(field) + " (read_only)",
+               {"非只读字段：只读字段只能由 set 效果写入", "a field that is not read_only: read-only fields are written by set effects only"});
       }
       if (!inputs.insert(field).second) {
         report(context, workflow, transition.position, key_path + ".input", quoted(field) + " twice",
@@ -342,6 +356,86 @@ std::set<std::string> signalled_transitions(const std::map<std::string, Workflow
   return signalled;
 }
 
+// A transition and the signalled transitions it leads to, for finding signal cycles.
+using TransitionKey = std::pair<std::string, std::string>;  // (workflow id, transition id)
+
+struct SignalEdge {
+  TransitionKey target;
+  Position position;
+};
+
+std::map<TransitionKey, std::vector<SignalEdge>> signal_graph(const std::map<std::string, WorkflowPtr>& workflows,
+                                                              const LinkTargets& links) {
+  std::map<TransitionKey, std::vector<SignalEdge>> graph;
+  for (const auto& [id, workflow] : workflows) {
+    for (const Transition& transition : workflow->transitions) {
+      for (const Effect& effect : transition.effects) {
+        if (effect.kind != Effect::Kind::signal) continue;
+        auto targets = links.find({id, effect.signal.link});
+        if (targets == links.end()) continue;
+        for (const std::string& target : targets->second) {
+          graph[{id, transition.id}].push_back({{target, effect.signal.transition}, effect.position});
+        }
+      }
+    }
+  }
+  return graph;
+}
+
+// Depth-first search that reports each cycle once, at the signal that closes it. A cycle would
+// cascade until the runtime's depth limit rejects the command.
+class SignalCycleFinder {
+ public:
+  SignalCycleFinder(const std::map<TransitionKey, std::vector<SignalEdge>>& graph, ValidationContext& context)
+      : graph_(graph), context_(context) {}
+
+  void run() {
+    for (const auto& [node, edges] : graph_) {
+      if (!done_.count(node)) visit(node);
+    }
+  }
+
+ private:
+  void visit(const TransitionKey& node) {
+    path_.push_back(node);
+    on_path_.insert(node);
+    auto edges = graph_.find(node);
+    if (edges != graph_.end()) {
+      for (const SignalEdge& edge : edges->second) {
+        if (on_path_.count(edge.target)) {
+          report_cycle(node, edge);
+        } else if (!done_.count(edge.target)) {
+          visit(edge.target);
+        }
+      }
+    }
+    on_path_.erase(node);
+    path_.pop_back();
+    done_.insert(node);
+  }
+
+  void report_cycle(const TransitionKey& from, const SignalEdge& edge) {
+    std::string cycle;
+    bool in_cycle = false;
+    for (const TransitionKey& step : path_) {
+      in_cycle = in_cycle || step == edge.target;
+      if (in_cycle) cycle += step.first + "." + step.second + " -> ";
+    }
+    cycle += edge.target.first + "." + edge.target.second;
+    auto workflow = context_.workflows.find(from.first);
+    if (workflow == context_.workflows.end()) return;
+    report(context_, *workflow->second, edge.position, "transitions." + from.second + ".signal", cycle,
+           {"无循环的信号链：信号循环会一直级联，直到命令因超过深度限制被拒绝",
+            "signals without a cycle: a cycle cascades until the command is rejected at the depth limit"});
+  }
+
+  const std::map<TransitionKey, std::vector<SignalEdge>>& graph_;
+  ValidationContext& context_;
+  std::vector<TransitionKey> path_;
+  std::set<TransitionKey> on_path_;
+  std::set<TransitionKey> done_;
+};
+
 }  // namespace
 
 void validate_workflows(const std::vector<WorkflowPtr>& workflows, const RoleCatalog& roles, Diagnostics& diagnostics) {
@@ -364,11 +458,13 @@ void validate_workflows(const std::vector<WorkflowPtr>& workflows, const RoleCat
   ValidationContext context{by_id, roles, links, diagnostics};
   for (const auto& [id, workflow] : by_id) {
     std::set<std::string> signalled = signalled_transitions(by_id, links, id);
+    check_create_roles(context, *workflow);
     check_states(context, *workflow);
     for (const Transition& transition : workflow->transitions) check_transition(context, *workflow, transition, signalled);
     check_reachability(context, *workflow);
     for (const DeadlineRule& rule : workflow->deadlines) check_deadline(context, *workflow, rule);
   }
+  SignalCycleFinder(signal_graph(by_id, links), context).run();
 }
 
 }  // namespace sitecycle

@@ -64,22 +64,43 @@ Position position_of(const YAML::Node& node) {
   return Position{mark.line + 1, mark.column + 1};
 }
 
-nlohmann::json yaml_to_json(const YAML::Node& node) {
+namespace {
+
+nlohmann::json bounded_yaml_to_json(const YAML::Node& node, std::size_t& nodes_left, int depth) {
+  if (nodes_left == 0 || depth > kMaxYamlValueDepth) {
+    throw YamlTooLarge(fmt::format("a value with more than {} nodes or {} levels (aliases count as expanded)",
+                                   kMaxYamlValueNodes, kMaxYamlValueDepth));
+  }
+  --nodes_left;
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined: return nullptr;
     case YAML::NodeType::Sequence: {
       nlohmann::json list = nlohmann::json::array();
-      for (const YAML::Node& item : node) list.push_back(yaml_to_json(item));
+      for (const YAML::Node& item : node) list.push_back(bounded_yaml_to_json(item, nodes_left, depth + 1));
       return list;
     }
     case YAML::NodeType::Map: {
       nlohmann::json object = nlohmann::json::object();
-      for (const auto& pair : node) object[pair.first.Scalar()] = yaml_to_json(pair.second);
+      for (const auto& pair : node) {
+        object[pair.first.IsScalar() ? pair.first.Scalar() : describe_node(pair.first)] =
+            bounded_yaml_to_json(pair.second, nodes_left, depth + 1);
+      }
       return object;
     }
     case YAML::NodeType::Scalar: break;
   }
+  return scalar_to_json(node);
+}
+
+}  // namespace
+
+nlohmann::json yaml_to_json(const YAML::Node& node) {
+  std::size_t nodes_left = kMaxYamlValueNodes;
+  return bounded_yaml_to_json(node, nodes_left, 0);
+}
+
+nlohmann::json scalar_to_json(const YAML::Node& node) {
 
   const std::string& text = node.Scalar();
   if (!is_plain_scalar(node)) return text;

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,9 +26,22 @@ std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& fi
 
 Position position_of(const YAML::Node& node);
 
+// Thrown by yaml_to_json for a value that expands past the limits below.
+class YamlTooLarge : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Limits on one converted value. Aliases are expanded on conversion, so a few lines of YAML can
+// stand for billions of nodes; these bounds stop that before memory runs out.
+inline constexpr std::size_t kMaxYamlValueNodes = 100000;
+inline constexpr int kMaxYamlValueDepth = 64;
+
 // Converts a YAML value to JSON. Plain scalars become null, booleans, integers or numbers when
-// they read as such; quoted scalars stay strings.
+// they read as such; quoted scalars stay strings. Throws YamlTooLarge past the limits above.
 nlohmann::json yaml_to_json(const YAML::Node& node);
+// Converts one scalar node as yaml_to_json does.
+nlohmann::json scalar_to_json(const YAML::Node& node);
 
 class YamlReader {
  public:

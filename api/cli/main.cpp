@@ -69,6 +69,14 @@ int main(int argc, char** argv) {
   serve->add_option("--now", serve_options.now, "Start the clock at this instant (ISO 8601); it then runs on");
   add_language_option(*serve, language_flag);
 
+  bool known_command = false;
+  for (const CLI::App* command : app.get_subcommands({})) known_command = known_command || (argc > 1 && command->get_name() == argv[1]);
+  if (argc > 1 && argv[1][0] != '-' && !known_command) {
+    print_error(language, fmt::format("未知命令 {}；可用命令：serve、validate、graph、replay", argv[1]),
+                fmt::format("unknown command {}; commands: serve, validate, graph, replay", argv[1]));
+    return kExitUsage;
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -80,6 +88,9 @@ int main(int argc, char** argv) {
                 fmt::format("usage error: {}; run sitecycle --help for usage", error.what()));
     return kExitUsage;
   }
+
+  // Only the server logs its progress; the other commands print their results and warnings.
+  if (!serve->parsed()) spdlog::set_level(spdlog::level::warn);
 
   if (validate->parsed()) return run_validate(validate_paths, language);
   if (graph->parsed()) return run_graph(graph_workflow, graph_folder, graph_format, language);

@@ -6,11 +6,13 @@
 #include "api/cli/commands.h"
 #include "api/http/api_router.h"
 #include "api/http/http_server.h"
+#include "api/http/http_server_options.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 
 namespace sitecycle::cli {
@@ -76,6 +78,21 @@ int run_serve(const ServeOptions& options, Language language) {
   }
   std::unique_ptr<Clock> clock = make_clock(options.now, language);
   if (!clock) return kExitUsage;
+
+  // Check the address and the examples folder before the database is created or changed.
+  try {
+    http::loopback_bind_address(listen->host);
+  } catch (const http::HttpServerError& error) {
+    print_error(language, error.message().zh_cn, error.message().en);
+    return kExitUsage;
+  }
+  std::error_code folder_error;
+  if (options.demo && !std::filesystem::is_directory(options.examples_folder, folder_error)) {
+    print_error(language, fmt::format("示例目录 {} 不存在或不是目录；请用 --examples 指定示例目录", options.examples_folder),
+                fmt::format("the examples folder {} does not exist or is not a folder; name it with --examples",
+                            options.examples_folder));
+    return kExitUsage;
+  }
 
   LoadedWorkflows loaded = load_workflow_folder(options.workflows_folder);
   if (!loaded.diagnostics.empty()) {

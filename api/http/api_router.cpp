@@ -103,6 +103,9 @@ HttpResponse render_result(RouteResult result, const HttpRequest& request, Langu
       spdlog::error("store_unavailable method={} path={} detail=\"{}\"", request.method,
                     request.path, problem.detail.en);
       problem = store_unavailable_problem();
+    } else if (problem_class(problem.code).status >= 500) {
+      spdlog::error("request_failed method={} path={} code={} detail=\"{}\"", request.method, request.path,
+                    to_string(problem.code), problem.detail.en);
     }
     return problem_response(problem, language, request.path);
   }

@@ -130,7 +130,9 @@ bool is_safe_header_value(std::string_view value) {
   return value.find_first_of("\r\n") == std::string_view::npos;
 }
 
-BeastResponse to_beast_response(HttpResponse response, unsigned version, bool keep_alive) {
+// A response to HEAD keeps the Content-Length of the body it would have had, but sends no body
+// (RFC 9110, section 9.3.2).
+BeastResponse to_beast_response(HttpResponse response, unsigned version, bool keep_alive, bool head_request) {
   if (response.status < 100 || response.status > 599) {
     spdlog::error("http_handler_bad_status status={}", response.status);
     response = internal_error_response(Language::zh_cn);
@@ -148,6 +150,7 @@ BeastResponse to_beast_response(HttpResponse response, unsigned version, bool ke
   result.body() = std::move(response.body);
   result.keep_alive(keep_alive);
   result.prepare_payload();
+  if (head_request) result.body().clear();
   return result;
 }
 
@@ -436,13 +439,15 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
     // coroutine frame (AddressSanitizer reported a bad free of one of its strings).
     stream.expires_never();
     HttpRequest request = to_http_request(std::move(beast_request));
+    bool head_request = request.method == "HEAD";
+    if (head_request) request.method = "GET";
     auto work = [this, &request] { return call_handler(request); };
     HttpResponse response = co_await async_run_on(*handler_pool, work, asio::use_awaitable);
     int status = response.status;
 
     // Write the response.
     keep_alive = keep_alive && !stop_requested;
-    BeastResponse beast_response = to_beast_response(std::move(response), version, keep_alive);
+    BeastResponse beast_response = to_beast_response(std::move(response), version, keep_alive, head_request);
     stream.expires_after(options.write_timeout);
     auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
     log_request(entry, status);
@@ -529,7 +534,7 @@ asio::awaitable<void> HttpServer::Impl::reject(Connection& connection, const Pro
   beast::tcp_stream& stream = connection.stream;
   HttpResponse response = problem_response(problem, language);
   int status = response.status;
-  BeastResponse beast_response = to_beast_response(std::move(response), version, false);
+  BeastResponse beast_response = to_beast_response(std::move(response), version, false, false);
   stream.expires_after(options.write_timeout);
   auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
   log_request(entry, status);

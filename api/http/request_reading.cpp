@@ -100,7 +100,7 @@ int json_nesting_depth(std::string_view text, int limit) {
 }
 
 // nlohmann's message without its "[json.exception.parse_error.101] " prefix.
-std::string parser_message(const nlohmann::json::parse_error& error) {
+std::string parser_message(const std::exception& error) {
   std::string_view message = error.what();
   std::size_t bracket = message.find("] ");
   if (message.starts_with("[") && bracket != std::string_view::npos) {
@@ -180,6 +180,12 @@ Result<nlohmann::json> read_json_object(const HttpRequest& request, bool empty_a
                     error.byte, parser_message(error)));
     problem.extra["position"] = error.byte;
     return problem;
+  } catch (const nlohmann::json::out_of_range& error) {
+    // A number beyond the range of a double, such as 1e400.
+    return bad_request(
+        fmt::format("请求体中的数值超出范围（{}）；请使用 ±1.7e308 以内的数值", parser_message(error)),
+        fmt::format("A number in the request body is out of range ({}); use numbers within ±1.7e308",
+                    parser_message(error)));
   }
 
   if (!body.is_object()) {

@@ -779,3 +779,43 @@ TEST_CASE("parcel supply waits for investigation", "[case_service][sqlite]") {
                                  "v3 transition investigation_passed supply_preparation->supply_preparation by system",
                                  "v4 transition supply supply_preparation->supplied by land_bureau"});
 }
+
+TEST_CASE("parcel land status cannot be preset", "[case_service][sqlite]") {
+  // land_status is read-only: if a caller could preset it, a withdraw transition guarded on it
+  // would move a parcel to supplied without the soil admission gate.
+  TempDirectory files;
+  ServiceFixture fixture(copy_workflows(shipped_workflows(), files.path() / "workflows"));
+  CreateCaseRequest request;
+  request.workflow_id = "parcel";
+  request.data = {{"name", "测试地块"}, {"district", "pudong"}, {"planned_class", 1}, {"land_status", "supplied"}};
+  request.actor = actor("land_bureau");
+  const std::string before = fixture.dump();
+
+  Result<CommandOutcome> created = fixture.create(request);
+
+  REQUIRE_FALSE(created);
+  CHECK(created.problem().code == ErrorCode::invalid_input);
+  CHECK(pointers_of(created.problem()) == std::vector<std::string>{"/data/land_status"});
+  CHECK(fixture.dump() == before);
+}
+
+TEST_CASE("parcel creation follows create_roles", "[case_service][sqlite]") {
+  TempDirectory files;
+  ServiceFixture fixture(copy_workflows(shipped_workflows(), files.path() / "workflows"));
+  CreateCaseRequest request;
+  request.workflow_id = "parcel";
+  request.data = {{"name", "测试地块"}, {"district", "pudong"}, {"planned_class", 1}};
+  request.actor = actor("consultant");
+
+  Result<CommandOutcome> rejected = fixture.create(request);
+
+  REQUIRE_FALSE(rejected);
+  CHECK(rejected.problem().code == ErrorCode::role_not_allowed);
+  CHECK(rejected.problem().detail.en.find("role consultant may not create a parcel case") == 0);
+
+  // The investigation a land action opens is not subject to create_roles.
+  request.actor = actor("land_reserve_centre");
+  const std::string parcel = require_ok(fixture.create(request), "creating a parcel").stored.id;
+  CommandOutcome proposed = require_ok(fixture.fire(fire_request(parcel, "propose_supply", "land_reserve_centre")), "propose_supply");
+  CHECK(proposed.opened_cases.size() == 1);
+}

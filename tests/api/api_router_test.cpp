@@ -402,6 +402,16 @@ TEST_CASE("malformed JSON names the position", "[api]") {
   CHECK(body.at("detail").get<std::string>().find("14") != std::string::npos);
 }
 
+TEST_CASE("out-of-range numbers answer 400", "[api]") {
+  ApiFixture api;
+  sitecycle::http::HttpResponse response = api.post(
+      "/api/v1/cases", std::string("{\"workflow\": \"site\", \"data\": {\"planned_class\": 1e400}}"),
+      actor_headers("land_bureau"));
+  check_problem_shape(response, 400, "bad_request");
+  CHECK(body_of(response).at("detail").get<std::string>().find("1e400") != std::string::npos);
+  CHECK(api.total_cases() == 0);
+}
+
 TEST_CASE("empty or invalid UTF-8 bodies are rejected", "[api]") {
   ApiFixture api;
   check_problem_shape(api.post("/api/v1/cases", std::string(), actor_headers("land_bureau")), 400,

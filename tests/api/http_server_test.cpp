@@ -386,6 +386,21 @@ TEST_CASE("keep-alive serves several requests on one connection", "[api]") {
   CHECK(client.closed_by_server());
 }
 
+TEST_CASE("HEAD answers like GET without a body", "[api]") {
+  HttpServer server(echo, test_options());
+  RawClient client(server.start());
+  client.send("HEAD /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  std::string received = client.receive(milliseconds{5000}, "/second");
+
+  // The HEAD response ends at its blank line, so the next bytes are the GET response.
+  std::size_t head_end = received.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  CHECK(received.rfind("HTTP/1.1 200 OK", 0) == 0);
+  CHECK(received.substr(head_end + 4).rfind("HTTP/1.1 200 OK", 0) == 0);
+  CHECK(received.substr(0, head_end).find("Content-Length: 0") == std::string::npos);
+  CHECK(received.find("\"method\":\"GET\",\"path\":\"/first\"") == std::string::npos);
+}
+
 TEST_CASE("Expect 100-continue gets an interim response", "[api]") {
   HttpServer server(echo, test_options());
   RawClient client(server.start());

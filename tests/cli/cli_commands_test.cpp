@@ -78,7 +78,11 @@ TEST_CASE("usage errors exit 2 in the chosen language", "[cli]") {
 
   CommandResult unknown = run_sitecycle("frobnicate --lang en");
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.err.find("usage error") != std::string::npos);
+  CHECK(unknown.err.find("unknown command frobnicate") != std::string::npos);
+
+  CommandResult missing_option = run_sitecycle("graph parcel --lang en");
+  CHECK(missing_option.exit_code == 2);
+  CHECK(missing_option.err.find("usage error") != std::string::npos);
 
   CommandResult help = run_sitecycle("--help");
   CHECK(help.exit_code == 0);

@@ -27,12 +27,15 @@ std::string validate_with_lot(const std::string& survey_text) {
   return render(diagnostics);
 }
 
-std::string survey_with(const std::string& from, const std::string& to) {
-  std::string text = read_fixture("workflows/basic/survey.yaml");
+std::string survey_with_text(std::string text, const std::string& from, const std::string& to) {
   auto at = text.find(from);
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);
   return text;
+}
+
+std::string survey_with(const std::string& from, const std::string& to) {
+  return survey_with_text(read_fixture("workflows/basic/survey.yaml"), from, to);
 }
 
 }  // namespace
@@ -103,4 +106,34 @@ TEST_CASE("validator rejects open_case without the opened workflow's required fi
 TEST_CASE("validator rejects deadline rules naming unknown states", "[validator]") {
   std::string report = validate_with_lot(survey_with("start: {on_enter: submitted}", "start: {on_enter: sent}"));
   CHECK(report.find("deadlines.review.start.on_enter: found \"sent\"") != std::string::npos);
+}
+
+TEST_CASE("validator rejects signal cycles", "[validator]") {
+  std::string lot_text = read_fixture("workflows/basic/lot.yaml");
+  std::string loop_effect = R"(    roles: [system]
+    effects:
+      - set: {survey_result: passed}
+      - signal: {link: survey, transition: pass})";
+  auto at = lot_text.find("    roles: [system]\n    effects:\n      - set: {survey_result: passed}");
+  REQUIRE(at != std::string::npos);
+  lot_text.replace(at, std::string("    roles: [system]\n    effects:\n      - set: {survey_result: passed}").size(), loop_effect);
+  std::string survey_text = survey_with("roles: [reviewer]", "roles: [reviewer, system]");
+
+  Diagnostics diagnostics;
+  validate_workflows({parse_text(lot_text, "lot.yaml"), parse_text(survey_text, "survey.yaml")},
+                     parse_fixture_roles("workflows/basic/roles.yaml"), diagnostics);
+  std::string report = render(diagnostics);
+  INFO(report);
+  CHECK(report.find("lot.survey_passed -> survey.pass -> lot.survey_passed") != std::string::npos);
+  CHECK(report.find("expected signals without a cycle") != std::string::npos);
+}
+
+TEST_CASE("validator rejects read-only input and unknown creators", "[validator]") {
+  std::string survey_text = survey_with("  passed_on: {type: date, title: {zh-CN: 通过日期, en: Passed on}}",
+                                        "  passed_on: {type: date, title: {zh-CN: 通过日期, en: Passed on}, read_only: true}");
+  survey_text = survey_with_text(survey_text, "optional: [findings]", "optional: [findings, passed_on]");
+  survey_text = survey_with_text(survey_text, "title: {zh-CN: 调查, en: Survey}\n", "title: {zh-CN: 调查, en: Survey}\ncreate_roles: [clerk, mayor]\n");
+  std::string report = validate_with_lot(survey_text);
+  CHECK(report.find("transitions.submit.input: found \"passed_on\" (read_only)") != std::string::npos);
+  CHECK(report.find("create_roles: found \"mayor\"") != std::string::npos);
 }
