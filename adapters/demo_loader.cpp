@@ -44,8 +44,9 @@ static void import_demo_parcels(const std::filesystem::path& file, CaseService& 
   CsvImportReport imported = import_cases_csv(text.str(), file.string(), "parcel", service, importer, make_moment(now));
   report.imported = imported.created;
   for (const LocalizedText& error : imported.errors) report.errors.push_back(error.in(language));
-  spdlog::info("demo parcels imported: file={} created={} skipped={} errors={}", file.string(), imported.created.size(),
-               imported.skipped.size(), imported.errors.size());
+  auto level = imported.errors.empty() ? spdlog::level::info : spdlog::level::warn;
+  spdlog::log(level, "demo parcels imported: file={} created={} skipped={} errors={}", file.string(), imported.created.size(),
+              imported.skipped.size(), imported.errors.size());
 }
 
 DemoLoadReport load_demo(const std::filesystem::path& folder, CaseService& service, Instant now, Language language) {

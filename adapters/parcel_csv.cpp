@@ -74,6 +74,7 @@ std::optional<CsvTable> parse_csv(std::string_view text, std::vector<LocalizedTe
   bool after_quote = false;
   int line = 1;
   int record_line = 1;
+  int quote_line = 0;  // where the last quoted field opened
 
   auto end_field = [&] {
     record.push_back(std::move(field));
@@ -107,6 +108,7 @@ std::optional<CsvTable> parse_csv(std::string_view text, std::vector<LocalizedTe
     }
     if (c == '"' && field.empty() && !after_quote) {
       in_quotes = true;
+      quote_line = line;
     } else if (c == ',') {
       end_field();
     } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
@@ -115,10 +117,12 @@ std::optional<CsvTable> parse_csv(std::string_view text, std::vector<LocalizedTe
       end_record();
       record_line = ++line;
     } else if (after_quote || c == '"') {
-      errors.push_back({fmt::format("第 {} 行：引号字段之后或字段中间出现多余字符 {}；含引号的字段须整体加引号，内部引号写作 \"\"", line, c),
-                        fmt::format("line {}: unexpected character {} after a quoted field or inside an unquoted one; quote the "
-                                    "whole field and double inner quotes",
-                                    line, c)});
+      std::string opened_zh = after_quote ? fmt::format("（该引号字段从第 {} 行开始）", quote_line) : std::string();
+      std::string opened_en = after_quote ? fmt::format(" (the quoted field opened on line {})", quote_line) : std::string();
+      errors.push_back({fmt::format("第 {} 行：引号字段之后或字段中间出现多余字符 {}{}；含引号的字段须整体加引号，内部引号写作 \"\"", line, c, opened_zh),
+                        fmt::format("line {}: unexpected character {} after a quoted field or inside an unquoted one{}; quote "
+                                    "the whole field and double inner quotes",
+                                    line, c, opened_en)});
       return std::nullopt;
     } else {
       field.push_back(c);

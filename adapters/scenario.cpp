@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace sitecycle {
 
 namespace {
@@ -208,12 +210,17 @@ static std::optional<Scenario> parse_scenario_document(std::string_view yaml_tex
   YAML::Node steps = reader.require(*root, "steps", "");
   if (steps.IsDefined() && reader.expect_sequence(steps, "steps")) {
     std::optional<Instant> previous;
+    std::set<std::string> created_names;
     for (std::size_t i = 0; i < steps.size(); ++i) {
       std::string step_path = fmt::format("steps[{}]", i);
       ScenarioStep step;
       step.number = static_cast<int>(i) + 1;
       step.position = position_of(steps[i]);
       if (reader.expect_map(steps[i], step_path)) read_step(reader, steps[i], step_path, step);
+      if (step.create && !step.create->name.empty() && !created_names.insert(step.create->name).second) {
+        reader.report(steps[i]["create"]["name"], join_path(step_path, "create.name"), "\"" + step.create->name + "\" again",
+                      {"场景内未使用过的案件名", "a case name not used before in this scenario"});
+      }
       if (step.time.kind == StepTime::Kind::instant) {
         if (previous && step.time.instant < *previous) {
           reader.report(steps[i]["at"], join_path(step_path, "at"), "\"" + step.time.text + "\"",

@@ -54,33 +54,47 @@ std::string joined(const std::vector<std::string>& items) {
   return items.empty() ? std::string("-") : fmt::format("{}", fmt::join(items, ", "));
 }
 
+bool only_system_fires(const Transition& transition) {
+  return std::all_of(transition.roles.begin(), transition.roles.end(),
+                     [](const std::string& role) { return role == kSystemRole; });
+}
+
+// Transitions a person may fire from `state`, for hints in rejection messages.
 std::vector<std::string> transitions_from(const Workflow& workflow, const std::string& state) {
   std::vector<std::string> ids;
   for (const Transition& transition : workflow.transitions) {
-    if (std::find(transition.from.begin(), transition.from.end(), state) != transition.from.end()) {
-      ids.push_back(transition.id);
-    }
+    bool from_state = std::find(transition.from.begin(), transition.from.end(), state) != transition.from.end();
+    if (from_state && !only_system_fires(transition)) ids.push_back(transition.id);
   }
   return ids;
 }
 
+// Names from a request are shown in messages, cut short so a huge name cannot bloat them.
+std::string excerpt(const std::string& text) {
+  constexpr std::size_t kMaxShown = 80;
+  if (text.size() <= kMaxShown) return text;
+  std::size_t cut = kMaxShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return text.substr(0, cut) + "…";
+}
+
 std::optional<Problem> check_preconditions(const Workflow& workflow, const StoredCase& current,
                                            const TransitionRequest& request, const Transition*& transition) {
+  transition = workflow.find_transition(request.transition);
+  std::string available = joined(transitions_from(workflow, current.state));
+  if (transition == nullptr) {
+    std::string name = excerpt(request.transition);
+    return make_problem(ErrorCode::not_found,
+                        {fmt::format("流程 {} 没有转换 {}；当前状态 {} 可用的转换：{}", workflow.id, name, current.state, available),
+                         fmt::format("workflow {} has no transition {}; transitions from state {}: {}", workflow.id, name,
+                                     current.state, available)});
+  }
+
   const State* state = workflow.find_state(current.state);
   if (current.closed || (state != nullptr && state->final)) {
     return make_problem(ErrorCode::case_closed,
                         {fmt::format("案件 {} 已办结（状态 {}），不能再执行转换", current.id, current.state),
                          fmt::format("case {} is closed (state {}) and accepts no transitions", current.id, current.state)});
-  }
-
-  transition = workflow.find_transition(request.transition);
-  std::string available = joined(transitions_from(workflow, current.state));
-  if (transition == nullptr) {
-    return make_problem(ErrorCode::not_found,
-                        {fmt::format("流程 {} 没有转换 {}；当前状态 {} 可用的转换：{}", workflow.id, request.transition,
-                                     current.state, available),
-                         fmt::format("workflow {} has no transition {}; transitions from state {}: {}", workflow.id,
-                                     request.transition, current.state, available)});
   }
   if (std::find(transition->from.begin(), transition->from.end(), current.state) == transition->from.end()) {
     return make_problem(ErrorCode::no_such_transition,
@@ -93,9 +107,9 @@ std::optional<Problem> check_preconditions(const Workflow& workflow, const Store
   }
   if (std::find(transition->roles.begin(), transition->roles.end(), request.actor.role) == transition->roles.end()) {
     return make_problem(ErrorCode::role_not_allowed,
-                        {fmt::format("角色 {} 无权执行转换 {}；允许的角色：{}", request.actor.role, transition->id,
+                        {fmt::format("角色 {} 无权执行转换 {}；允许的角色：{}", excerpt(request.actor.role), transition->id,
                                      joined(transition->roles)),
-                         fmt::format("role {} may not fire transition {}; allowed roles: {}", request.actor.role,
+                         fmt::format("role {} may not fire transition {}; allowed roles: {}", excerpt(request.actor.role),
                                      transition->id, joined(transition->roles))});
   }
   return std::nullopt;
@@ -108,7 +122,7 @@ std::optional<Problem> check_input(const Workflow& workflow, const Transition& t
   } else {
     std::set<std::string> accepted(transition.input.required.begin(), transition.input.required.end());
     accepted.insert(transition.input.optional.begin(), transition.input.optional.end());
-    std::string accepted_list = accepted.empty() ? std::string("-") : fmt::format("{}", fmt::join(accepted, ", "));
+    std::string accepted_list = accepted.empty() ? std::string("none") : fmt::format("{}", fmt::join(accepted, ", "));
 
     for (const auto& [key, value] : input.items()) {
       std::string pointer = append_pointer("/input", key);
