@@ -61,6 +61,9 @@ CaseDetail detail_after_command(const RouteContext& context, const StoredCase& s
 }
 
 RouteResult list_cases(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {"workflow", "state", "limit", "offset"}); !names) {
+    return names.problem();
+  }
   Result<Paging> paging = read_paging(context.request);
   if (!paging) return std::move(paging).take_problem();
   Result<std::optional<std::string>> workflow = read_query_value(context.request, "workflow");

@@ -7,6 +7,7 @@ namespace sitecycle::http {
 
 RouteResult list_events(const RouteContext& context) {
   const std::string& case_id = context.parameters.at(0);
+  if (Status names = check_query_names(context.request, {"limit", "offset"}); !names) return names.problem();
   Result<Paging> paging = read_paging(context.request);
   if (!paging) return std::move(paging).take_problem();
   if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);

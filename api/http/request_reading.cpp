@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <set>
 
 namespace sitecycle::http {
 
@@ -109,6 +110,28 @@ std::string parser_message(const std::exception& error) {
   return std::string(message);
 }
 
+// Thrown while parsing when an object repeats a member name. nlohmann keeps the last value
+// silently, which would let a client hide one value behind another.
+struct DuplicateMember {
+  std::string name;
+};
+
+nlohmann::json parse_without_duplicate_members(const std::string& text) {
+  std::vector<std::set<std::string>> open_objects;
+  auto check = [&open_objects](int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    switch (event) {
+      case nlohmann::json::parse_event_t::object_start: open_objects.emplace_back(); break;
+      case nlohmann::json::parse_event_t::object_end: open_objects.pop_back(); break;
+      case nlohmann::json::parse_event_t::key:
+        if (!open_objects.back().insert(parsed.get<std::string>()).second) throw DuplicateMember{parsed.get<std::string>()};
+        break;
+      default: break;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, check);
+}
+
 std::string_view kind_name(JsonKind kind) { return kind == JsonKind::string ? "string" : "object"; }
 std::string_view kind_name_zh(JsonKind kind) { return kind == JsonKind::string ? "字符串" : "对象"; }
 
@@ -170,7 +193,11 @@ Result<nlohmann::json> read_json_object(const HttpRequest& request, bool empty_a
 
   nlohmann::json body;
   try {
-    body = nlohmann::json::parse(request.body);
+    body = parse_without_duplicate_members(request.body);
+  } catch (const DuplicateMember& duplicate) {
+    return bad_request(fmt::format("请求体中成员 {} 出现了不止一次；每个成员只能写一次", quoted_excerpt(duplicate.name)),
+                       fmt::format("The request body gives member {} more than once; give each member once",
+                                   quoted_excerpt(duplicate.name)));
   } catch (const nlohmann::json::parse_error& error) {
     Problem problem = bad_request(
         fmt::format("请求体不是有效的 JSON：第 {} 字节处出错（{}）；请检查该位置附近的语法", error.byte,
@@ -275,6 +302,17 @@ Result<Paging> read_paging(const HttpRequest& request) {
     paging.offset = *value;
   }
   return paging;
+}
+
+Status check_query_names(const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : request.query) {
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    std::string allowed_list;
+    for (std::string_view item : allowed) allowed_list += (allowed_list.empty() ? "" : ", ") + std::string(item);
+    return bad_request(fmt::format("不支持查询参数 {}；可用参数：{}", quoted_excerpt(name), allowed_list),
+                       fmt::format("Unknown query parameter {}; supported: {}", quoted_excerpt(name), allowed_list));
+  }
+  return Ok{};
 }
 
 Result<std::optional<std::string>> read_query_value(const HttpRequest& request,

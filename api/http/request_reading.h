@@ -2,6 +2,8 @@
 // function returns a Problem that names the value and the fix; none of them throws.
 #pragma once
 
+#include <initializer_list>
+
 #include "engine/case_store.h"
 #include "engine/result.h"
 #include "engine/workflow.h"
@@ -61,6 +63,10 @@ struct Paging {
 
 // `limit` (1..kMaxPageLimit, default kDefaultPageLimit) and `offset` (0 or more, default 0).
 Result<Paging> read_paging(const HttpRequest& request);
+
+// Rejects query parameters outside `allowed` (bad_request naming the parameter), so that a
+// misspelt filter does not silently return every item.
+Status check_query_names(const HttpRequest& request, std::initializer_list<std::string_view> allowed);
 
 // Reads a query parameter that may be sent at most once (bad_request otherwise). Returns
 // nullopt when it is absent or empty, so that a form's blank filter means "any".

@@ -10,6 +10,7 @@ RouteResult get_health(const RouteContext&) {
 }
 
 RouteResult list_workflows(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {"limit", "offset"}); !names) return names.problem();
   Result<Paging> paging = read_paging(context.request);
   if (!paging) return std::move(paging).take_problem();
 

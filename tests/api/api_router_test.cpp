@@ -181,6 +181,27 @@ TEST_CASE("bad paging answers 400", "[api]") {
   check_problem_shape(api.get("/api/v1/cases/any_case/events?offset=x"), 400, "bad_request");
 }
 
+TEST_CASE("unknown query parameters answer 400", "[api]") {
+  ApiFixture api;
+  sitecycle::http::HttpResponse misspelt = api.get("/api/v1/cases?workfow=site");
+  check_problem_shape(misspelt, 400, "bad_request");
+  CHECK(body_of(misspelt).at("detail").get<std::string>().find("workfow") != std::string::npos);
+  check_problem_shape(api.get("/api/v1/workflows?state=x"), 400, "bad_request");
+  check_problem_shape(api.get("/api/v1/cases/any_case/events?foo=1"), 400, "bad_request");
+  CHECK(api.get("/api/v1/cases?workflow=site&state=&limit=5&offset=0").status == 200);
+}
+
+TEST_CASE("duplicate JSON members answer 400", "[api]") {
+  ApiFixture api;
+  sitecycle::http::HttpResponse response = api.post(
+      "/api/v1/cases",
+      std::string("{\"workflow\": \"site\", \"data\": {\"name\": \"a\", \"name\": \"b\", \"planned_class\": 1}}"),
+      actor_headers("land_bureau"));
+  check_problem_shape(response, 400, "bad_request");
+  CHECK(body_of(response).at("detail").get<std::string>().find("name") != std::string::npos);
+  CHECK(api.total_cases() == 0);
+}
+
 TEST_CASE("firing a transition answers the case and its events", "[api]") {
   ApiFixture api;
   std::string site = api.create_site("金桥地块", 1);
