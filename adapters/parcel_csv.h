@@ -1,7 +1,7 @@
 // Imports cases from a CSV register (RFC 4180, UTF-8, optional BOM). Untrusted input: every
 // problem is reported with its line. A file with a syntax error, an unknown column or a cell that
-// cannot be converted imports nothing; a row the workflow's schema rejects is reported and the
-// other rows are imported.
+// cannot be converted imports nothing. A row that the workflow's schema rejects is reported, and
+// the other rows are imported.
 #pragma once
 
 #include "engine/case_service.h"
@@ -29,7 +29,7 @@ struct CsvImportReport {
   std::vector<LocalizedText> errors;
 };
 
-// Creates one case of `workflow_id` per row. The `id` column names the case; every other column
+// Creates one case of `workflow_id` per row. The `id` column names the case. Every other column
 // must be a field of the workflow, and its text is converted by the field's type (lists split
 // on ';'). Empty cells are left out. Rows whose id exists already are skipped.
 CsvImportReport import_cases_csv(std::string_view text, const std::string& file_name, const std::string& workflow_id,

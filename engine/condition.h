@@ -46,8 +46,8 @@ struct Condition {
   Position position;
 };
 
-// What a condition is evaluated against. Linked cases are looked up by link role through
-// `linked`, which returns nullptr for a role with no linked case.
+// The values a condition is evaluated against. Linked cases are looked up by link role through
+// `linked`, which returns nullopt for a role with no linked case.
 struct LinkedCaseView {
   std::string id;
   std::string state;
@@ -82,7 +82,8 @@ struct ConditionFailure {
 // of its last child is reported; for `not`, the negated subtree itself.
 std::optional<ConditionFailure> evaluate(const Condition& condition, const ConditionContext& context);
 
-// Resolves a path against a context; nullopt when it does not resolve or holds null.
+// Resolves a path against a context. Returns nullopt when the path does not resolve or its value
+// is null.
 std::optional<nlohmann::json> resolve(const ValuePath& path, const ConditionContext& context);
 
 // Renders a failure as a message in both languages, using the failing node's reason when set.
