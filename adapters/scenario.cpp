@@ -155,13 +155,14 @@ void read_step(YamlReader& reader, const YAML::Node& node, const std::string& ke
 
   int actions = int(step.create.has_value()) + int(step.fire.has_value()) + int(step.advance.has_value());
   if (actions > 1) {
-    reader.report(node, key_path, fmt::format("{} actions", actions), {"每步至多一个 create、fire 或 advance", "at most one of create, fire or advance per step"});
+    reader.report(node, key_path, LocalizedText{fmt::format("{} 个操作", actions), fmt::format("{} actions", actions)},
+                  {"每步至多一个 create、fire 或 advance", "at most one of create, fire or advance per step"});
   }
   if (actions == 0 && !step.expect && step.time.kind == StepTime::Kind::unchanged && step.note.empty()) {
-    reader.report(node, key_path, "an empty step", {"create、fire、advance、expect、at 或 note", "create, fire, advance, expect, at or note"});
+    reader.report(node, key_path, LocalizedText{"空步骤", "an empty step"}, {"create、fire、advance、expect、at 或 note", "create, fire, advance, expect, at or note"});
   }
   if (step.expect_rejection && !step.create && !step.fire) {
-    reader.report(node, key_path, "expect_rejection without an action", {"与 create 或 fire 同一步", "a create or fire in the same step"});
+    reader.report(node, key_path, LocalizedText{"没有操作的 expect_rejection", "expect_rejection without an action"}, {"与 create 或 fire 同一步", "a create or fire in the same step"});
   }
 }
 
@@ -174,7 +175,7 @@ std::optional<Scenario> parse_scenario(std::string_view yaml_text, const fs::pat
   try {
     return parse_scenario_document(yaml_text, file, diagnostics);
   } catch (const YamlTooLarge& error) {
-    diagnostics.push_back(Diagnostic{file.string(), 0, 0, "", error.what(),
+    diagnostics.push_back(Diagnostic{file.string(), 0, 0, "", too_large_text(),
                                      {"更小的文件：请减少别名（alias）展开或嵌套层数", "a smaller document: fewer expanded aliases or levels of nesting"}});
     return std::nullopt;
   }
@@ -218,7 +219,8 @@ static std::optional<Scenario> parse_scenario_document(std::string_view yaml_tex
       step.position = position_of(steps[i]);
       if (reader.expect_map(steps[i], step_path)) read_step(reader, steps[i], step_path, step);
       if (step.create && !step.create->name.empty() && !created_names.insert(step.create->name).second) {
-        reader.report(steps[i]["create"]["name"], join_path(step_path, "create.name"), "\"" + step.create->name + "\" again",
+        reader.report(steps[i]["create"]["name"], join_path(step_path, "create.name"),
+                      LocalizedText{"再次使用 \"" + step.create->name + "\"", "\"" + step.create->name + "\" again"},
                       {"场景内未使用过的案件名", "a case name not used before in this scenario"});
       }
       if (step.time.kind == StepTime::Kind::instant) {

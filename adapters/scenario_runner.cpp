@@ -260,7 +260,7 @@ ScenarioRun replay_scenario_file(const std::filesystem::path& file, CaseStore& s
                                  Language language) {
   std::ifstream stream(file, std::ios::binary);
   if (!stream) {
-    Diagnostic diagnostic{file.string(), 0, 0, "", "no readable file", {"可读取的场景文件", "a readable scenario file"}};
+    Diagnostic diagnostic{file.string(), 0, 0, "", {"无法读取的文件", "no readable file"}, {"可读取的场景文件", "a readable scenario file"}};
     return malformed({diagnostic}, file, language);
   }
   std::ostringstream text;

@@ -28,10 +28,10 @@ std::optional<std::string> read_text_file(const fs::path& path) {
   return content.str();
 }
 
-void report_unreadable(LoadedWorkflows& loaded, const fs::path& path, const std::string& why) {
+void report_unreadable(LoadedWorkflows& loaded, const fs::path& path, LocalizedText why) {
   Diagnostic diagnostic;
   diagnostic.file = path.string();
-  diagnostic.found = why;
+  diagnostic.found = std::move(why);
   diagnostic.expected = {"可读取的文件或目录", "a readable file or folder"};
   loaded.diagnostics.push_back(std::move(diagnostic));
   loaded.unreadable = true;
@@ -77,14 +77,14 @@ FolderContent parse_folder(const fs::path& folder, const std::set<fs::path>* rep
     }
     loaded.diagnostics.insert(loaded.diagnostics.end(), role_problems.begin(), role_problems.end());
   } else {
-    report_unreadable(loaded, roles_file, "no readable roles.yaml");
+    report_unreadable(loaded, roles_file, {"没有可读取的 roles.yaml", "no readable roles.yaml"});
     content.complete = false;
   }
 
   for (const fs::path& file : workflow_files_in(folder)) {
     auto text = read_text_file(file);
     if (!text) {
-      if (keep(file)) report_unreadable(loaded, file, "unreadable file");
+      if (keep(file)) report_unreadable(loaded, file, {"无法读取的文件", "unreadable file"});
       content.complete = false;
       continue;
     }
@@ -94,7 +94,7 @@ FolderContent parse_folder(const fs::path& folder, const std::set<fs::path>* rep
     if (!workflow) {
       content.complete = false;
       if (!keep(file)) {
-        Diagnostic sibling{file.string(), 0, 0, "", "a workflow with errors beside the named files",
+        Diagnostic sibling{file.string(), 0, 0, "", {"与所检查文件同目录、含有错误的流程", "a workflow with errors beside the named files"},
                            {"同目录下的流程均无错误，才能检查相互引用；请先修正该文件",
                             "every workflow in the folder free of errors, so that references between them can be checked; fix this file first"}};
         loaded.diagnostics.push_back(std::move(sibling));
@@ -129,7 +129,8 @@ LoadedWorkflows load_workflow_folder(const fs::path& folder) {
   LoadedWorkflows loaded;
   std::error_code error;
   if (!fs::is_directory(folder, error)) {
-    report_unreadable(loaded, folder, fs::exists(folder, error) ? "not a folder" : "no such folder");
+    report_unreadable(loaded, folder,
+                      fs::exists(folder, error) ? LocalizedText{"不是目录", "not a folder"} : LocalizedText{"目录不存在", "no such folder"});
     return loaded;
   }
   FolderContent content = parse_folder(folder, nullptr, loaded);
@@ -149,12 +150,12 @@ LoadedWorkflows load_workflow_paths(const std::vector<fs::path>& paths) {
       for (const fs::path& file : workflow_files_in(folder)) reported_by_folder[folder].insert(fs::weakly_canonical(file));
       reported_by_folder[folder].insert(folder / "roles.yaml");
     } else if (fs::is_regular_file(path, error) && !is_yaml_file(path)) {
-      report_unreadable(loaded, path, "not a .yaml or .yml workflow file");
+      report_unreadable(loaded, path, {"不是 .yaml 或 .yml 流程文件", "not a .yaml or .yml workflow file"});
     } else if (fs::is_regular_file(path, error)) {
       fs::path file = fs::weakly_canonical(path);
       reported_by_folder[file.parent_path()].insert(file);
     } else {
-      report_unreadable(loaded, path, "no such file or folder");
+      report_unreadable(loaded, path, {"文件或目录不存在", "no such file or folder"});
     }
   }
 
@@ -181,8 +182,9 @@ std::shared_ptr<const WorkflowRegistry> pin_workflows(const LoadedWorkflows& loa
       diagnostic.file = workflow->source_file;
       diagnostic.line = workflow->position.line;
       diagnostic.key_path = "version";
-      diagnostic.found = fmt::format("version {} with content that differs from the stored version {}", workflow->version,
-                                     workflow->version);
+      diagnostic.found = {fmt::format("第 {} 版，但内容与数据库中保存的第 {} 版不同", workflow->version, workflow->version),
+                          fmt::format("version {} with content that differs from the stored version {}", workflow->version,
+                                      workflow->version)};
       diagnostic.expected = {"修改流程文件后提高 version（已有案件保留其原版本）",
                              "a higher version after changing the file (running cases keep theirs)"};
       diagnostics.push_back(std::move(diagnostic));

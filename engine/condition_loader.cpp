@@ -106,7 +106,8 @@ std::optional<Condition> read_comparison(YamlReader& reader, const YAML::Node& n
     }
   }
   if (operator_count != 1) {
-    reader.report(node, key_path, fmt::format("{} operators", operator_count),
+    reader.report(node, key_path,
+                  LocalizedText{fmt::format("{} 个运算符", operator_count), fmt::format("{} operators", operator_count)},
                   {"恰好一个比较运算符（eq、ne、lt、le、gt、ge、in、not_in、exists）",
                    "exactly one operator (eq, ne, lt, le, gt, ge, in, not_in, exists)"});
     return std::nullopt;
@@ -152,7 +153,7 @@ std::optional<Condition> read_condition(YamlReader& reader, const YAML::Node& no
     condition.position = position_of(node);
     bool valid = node.size() > 0;
     if (!valid) {
-      reader.report(node, key_path, "an empty list", {"非空的条件列表", "a non-empty list of conditions"});
+      reader.report(node, key_path, LocalizedText{"空列表", "an empty list"}, {"非空的条件列表", "a non-empty list of conditions"});
     }
     for (std::size_t i = 0; i < node.size(); ++i) {
       auto child = read_condition(reader, node[i], fmt::format("{}[{}]", key_path, i));

@@ -12,10 +12,10 @@ std::string Diagnostic::to_string(Language language) const {
   if (!key_path.empty()) text += key_path + ": ";
 
   if (language == Language::en) {
-    if (!found.empty()) text += "found " + found + ", ";
+    if (!found.empty()) text += "found " + found.en + ", ";
     text += "expected " + expected.en;
   } else {
-    if (!found.empty()) text += "发现 " + found + "，";
+    if (!found.empty()) text += "发现 " + found.zh_cn + "，";
     text += "应为" + expected.zh_cn;
   }
   return text;

@@ -146,7 +146,8 @@ std::optional<FieldSpec> read_field(YamlReader& reader, const YAML::Node& node, 
   if (YAML::Node read_only = node["read_only"]; read_only.IsDefined()) {
     spec.read_only = reader.read_bool(read_only, join_path(key_path, "read_only")).value_or(false);
     if (spec.read_only && spec.required) {
-      reader.report(read_only, join_path(key_path, "read_only"), "true together with required: true",
+      reader.report(read_only, join_path(key_path, "read_only"),
+                    LocalizedText{"true，且同时 required: true", "true together with required: true"},
                     {"只读字段不能是创建时必填字段", "a read-only field that is not required at creation"});
     }
   }
@@ -269,7 +270,7 @@ std::optional<Effect> read_effect(YamlReader& reader, const YAML::Node& node, co
     }
   }
   if (kinds != 1) {
-    reader.report(node, key_path, fmt::format("{} effect kinds", kinds),
+    reader.report(node, key_path, LocalizedText{fmt::format("{} 种效果", kinds), fmt::format("{} effect kinds", kinds)},
                   {"恰好一种效果：set、open_case、signal 或 close", "exactly one of set, open_case, signal or close"});
     return std::nullopt;
   }
@@ -360,7 +361,7 @@ std::optional<Workflow> parse_workflow(std::string_view yaml_text, const std::st
   try {
     return parse_workflow_document(yaml_text, file_name, diagnostics);
   } catch (const YamlTooLarge& error) {
-    diagnostics.push_back(Diagnostic{file_name, 0, 0, "", error.what(),
+    diagnostics.push_back(Diagnostic{file_name, 0, 0, "", too_large_text(),
                                      {"更小的文件：请减少别名（alias）展开或嵌套层数", "a smaller document: fewer expanded aliases or levels of nesting"}});
     return std::nullopt;
   }

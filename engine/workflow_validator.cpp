@@ -20,7 +20,16 @@ struct ValidationContext {
 };
 
 void report(ValidationContext& context, const Workflow& workflow, Position position, const std::string& key_path,
+            LocalizedText found, LocalizedText expected);
+
+// `found` is a value quoted from the file.
+void report(ValidationContext& context, const Workflow& workflow, Position position, const std::string& key_path,
             std::string found, LocalizedText expected) {
+  report(context, workflow, position, key_path, verbatim(std::move(found)), std::move(expected));
+}
+
+void report(ValidationContext& context, const Workflow& workflow, Position position, const std::string& key_path,
+            LocalizedText found, LocalizedText expected) {
   Diagnostic diagnostic;
   diagnostic.file = workflow.source_file;
   diagnostic.line = position.line;
@@ -209,13 +218,14 @@ void check_states(ValidationContext& context, const Workflow& workflow) {
   for (const State& state : workflow.states) {
     if (state.initial) initial.push_back(&state);
     if (state.initial && state.final) {
-      report(context, workflow, state.position, "states." + state.id, "initial and final",
+      report(context, workflow, state.position, "states." + state.id, LocalizedText{"同时为初始状态和终态", "initial and final"},
              {"初始状态不能同时是终态", "an initial state that is not final"});
     }
   }
   if (initial.size() != 1) {
     Position where = initial.size() > 1 ? initial[1]->position : workflow.states_position;
-    report(context, workflow, where, "states", fmt::format("{} initial states", initial.size()),
+    report(context, workflow, where, "states",
+           {fmt::format("{} 个初始状态", initial.size()), fmt::format("{} initial states", initial.size())},
            {"恰好一个 initial: true 的状态", "exactly one state with initial: true"});
   }
 }
@@ -248,7 +258,8 @@ void check_transition(ValidationContext& context, const Workflow& workflow, cons
   }
   if (!person_may_fire && signalled.find(transition.id) == signalled.end()) {
     report(context, workflow, transition.roles_position, key_path + ".roles",
-           transition.roles.empty() ? "no roles" : "only system, and no signal fires it",
+           transition.roles.empty() ? LocalizedText{"没有角色", "no roles"}
+                                    : LocalizedText{"只有 system，且没有信号触发它", "only system, and no signal fires it"},
            {"至少一个可以触发此转换的角色", "at least one role that can fire this transition"});
   }
 
@@ -260,11 +271,13 @@ void check_transition(ValidationContext& context, const Workflow& workflow, cons
         report(context, workflow, transition.position, key_path + ".input", quoted(field),
                {"已声明的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
       } else if (spec->second.read_only) {
-        report(context, workflow, transition.position, key_path + ".input", quoted(field) + " (read_only)",
+        report(context, workflow, transition.position, key_path + ".input",
+               {quoted(field) + "（只读）", quoted(field) + " (read_only)"},
                {"非只读字段：只读字段只能由 set 效果写入", "a field that is not read_only: read-only fields are written by set effects only"});
       }
       if (!inputs.insert(field).second) {
-        report(context, workflow, transition.position, key_path + ".input", quoted(field) + " twice",
+        report(context, workflow, transition.position, key_path + ".input",
+               {quoted(field) + " 出现两次", quoted(field) + " twice"},
                {"每个输入字段只列一次", "each input field listed once"});
       }
     }
@@ -298,7 +311,8 @@ void check_reachability(ValidationContext& context, const Workflow& workflow) {
 
   for (const State& state : workflow.states) {
     if (!reached.count(state.id)) {
-      report(context, workflow, state.position, "states." + state.id, "a state no transition leads to",
+      report(context, workflow, state.position, "states." + state.id,
+             LocalizedText{"没有任何转换能到达的状态", "a state no transition leads to"},
              {"从初始状态可到达的状态", "a state reachable from the initial state"});
     }
     if (state.final) continue;
@@ -308,7 +322,8 @@ void check_reachability(ValidationContext& context, const Workflow& workflow) {
       for (const std::string& from : transition.from) has_exit = has_exit || (leaves && from == state.id);
     }
     if (!has_exit) {
-      report(context, workflow, state.position, "states." + state.id, "a non-final state with no transition out",
+      report(context, workflow, state.position, "states." + state.id,
+             LocalizedText{"没有离开转换的非终态", "a non-final state with no transition out"},
              {"final: true，或一个离开该状态的转换", "final: true, or a transition that leaves this state"});
     }
   }
@@ -424,7 +439,7 @@ class SignalCycleFinder {
     cycle += edge.target.first + "." + edge.target.second;
     auto workflow = context_.workflows.find(from.first);
     if (workflow == context_.workflows.end()) return;
-    report(context_, *workflow->second, edge.position, "transitions." + from.second + ".signal", cycle,
+    report(context_, *workflow->second, edge.position, "transitions." + from.second + ".signal", verbatim(cycle),
            {"无循环的信号链：信号循环会一直级联，直到命令因超过深度限制被拒绝",
             "signals without a cycle: a cycle cascades until the command is rejected at the depth limit"});
   }
@@ -448,7 +463,8 @@ void validate_workflows(const std::vector<WorkflowPtr>& workflows, const RoleCat
       diagnostic.line = workflow->position.line;
       diagnostic.column = workflow->position.column;
       diagnostic.key_path = "id";
-      diagnostic.found = fmt::format("\"{}\", also defined in {}", workflow->id, existing->second->source_file);
+      diagnostic.found = {fmt::format("\"{}\"，也定义于 {}", workflow->id, existing->second->source_file),
+                          fmt::format("\"{}\", also defined in {}", workflow->id, existing->second->source_file)};
       diagnostic.expected = {"在目录中唯一的流程标识", "a workflow id that is unique in the folder"};
       diagnostics.push_back(std::move(diagnostic));
     }

@@ -50,7 +50,7 @@ std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& fi
     diagnostic.file = file_name;
     diagnostic.line = error.mark.is_null() ? 0 : error.mark.line + 1;
     diagnostic.column = error.mark.is_null() ? 0 : error.mark.column + 1;
-    diagnostic.found = error.msg;
+    diagnostic.found = verbatim(error.msg);
     diagnostic.expected = LocalizedText{"有效的 YAML 语法", "valid YAML syntax"};
     diagnostics.push_back(std::move(diagnostic));
     return std::nullopt;
@@ -83,7 +83,7 @@ nlohmann::json bounded_yaml_to_json(const YAML::Node& node, std::size_t& nodes_l
     case YAML::NodeType::Map: {
       nlohmann::json object = nlohmann::json::object();
       for (const auto& pair : node) {
-        object[pair.first.IsScalar() ? pair.first.Scalar() : describe_node(pair.first)] =
+        object[pair.first.IsScalar() ? pair.first.Scalar() : describe_node(pair.first).en] =
             bounded_yaml_to_json(pair.second, nodes_left, depth + 1);
       }
       return object;
@@ -94,6 +94,12 @@ nlohmann::json bounded_yaml_to_json(const YAML::Node& node, std::size_t& nodes_l
 }
 
 }  // namespace
+
+LocalizedText too_large_text() {
+  return {fmt::format("超过 {} 个节点或 {} 层的值（别名按展开后计算）", kMaxYamlValueNodes, kMaxYamlValueDepth),
+          fmt::format("a value with more than {} nodes or {} levels (aliases count as expanded)", kMaxYamlValueNodes,
+                      kMaxYamlValueDepth)};
+}
 
 nlohmann::json yaml_to_json(const YAML::Node& node) {
   std::size_t nodes_left = kMaxYamlValueNodes;
@@ -112,17 +118,17 @@ nlohmann::json scalar_to_json(const YAML::Node& node) {
   return text;
 }
 
-std::string describe_node(const YAML::Node& node) {
+LocalizedText describe_node(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Undefined: return "nothing";
-    case YAML::NodeType::Null: return "an empty value";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Undefined: return {"空缺", "nothing"};
+    case YAML::NodeType::Null: return {"空值", "an empty value"};
+    case YAML::NodeType::Sequence: return {"列表", "a list"};
+    case YAML::NodeType::Map: return {"映射", "a mapping"};
     case YAML::NodeType::Scalar: break;
   }
   std::string text = node.Scalar();
   if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return "\"" + text + "\"";
+  return verbatim("\"" + text + "\"");
 }
 
 std::string join_path(const std::string& parent, std::string_view key) {
@@ -130,12 +136,12 @@ std::string join_path(const std::string& parent, std::string_view key) {
   return parent + "." + std::string(key);
 }
 
-void YamlReader::report(const YAML::Node& node, const std::string& key_path, std::string found,
+void YamlReader::report(const YAML::Node& node, const std::string& key_path, LocalizedText found,
                         LocalizedText expected) {
   report_at(position_of(node), key_path, std::move(found), std::move(expected));
 }
 
-void YamlReader::report_at(Position position, const std::string& key_path, std::string found,
+void YamlReader::report_at(Position position, const std::string& key_path, LocalizedText found,
                            LocalizedText expected) {
   Diagnostic diagnostic;
   diagnostic.file = file_name_;
@@ -222,7 +228,7 @@ std::optional<LocalizedText> YamlReader::read_title(const YAML::Node& node, cons
   for (auto [key, target] : {std::pair{"zh-CN", &title.zh_cn}, std::pair{"en", &title.en}}) {
     YAML::Node text = node[key];
     if (!text.IsDefined() || !text.IsScalar() || text.Scalar().empty()) {
-      report(text.IsDefined() ? text : node, join_path(key_path, key), text.IsDefined() ? describe_node(text) : "",
+      report(text.IsDefined() ? text : node, join_path(key_path, key), text.IsDefined() ? describe_node(text) : LocalizedText{},
              {fmt::format("非空的 {} 标题", key), fmt::format("a non-empty {} title", key)});
       complete = false;
       continue;
@@ -265,7 +271,8 @@ void YamlReader::check_duplicate_keys(const YAML::Node& map, const std::string& 
   for (const auto& pair : map) {
     if (!pair.first.IsScalar()) continue;
     if (!seen.insert(pair.first.Scalar()).second) {
-      report(pair.first, join_path(key_path, pair.first.Scalar()), "\"" + pair.first.Scalar() + "\" twice",
+      report(pair.first, join_path(key_path, pair.first.Scalar()),
+             LocalizedText{"\"" + pair.first.Scalar() + "\" 出现两次", "\"" + pair.first.Scalar() + "\" twice"},
              {"每个键只出现一次", "each key only once"});
     }
   }
@@ -279,11 +286,11 @@ void YamlReader::check_keys(const YAML::Node& map, const std::string& key_path,
     allowed_list += key;
   }
   for (const auto& pair : map) {
-    std::string key = pair.first.IsScalar() ? pair.first.Scalar() : describe_node(pair.first);
+    std::string key = pair.first.IsScalar() ? pair.first.Scalar() : describe_node(pair.first).en;
     bool known = false;
     for (std::string_view candidate : allowed) known = known || candidate == key;
     if (!known) {
-      report(pair.first, join_path(key_path, key), "unknown key \"" + key + "\"",
+      report(pair.first, join_path(key_path, key), LocalizedText{"未知的键 \"" + key + "\"", "unknown key \"" + key + "\""},
              {"以下键之一：" + allowed_list, "one of the keys: " + allowed_list});
     }
   }

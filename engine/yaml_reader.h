@@ -40,6 +40,9 @@ inline constexpr int kMaxYamlValueDepth = 64;
 // Converts a YAML value to JSON. Plain scalars become null, booleans, integers or numbers when
 // they read as such; quoted scalars stay strings. Throws YamlTooLarge past the limits above.
 nlohmann::json yaml_to_json(const YAML::Node& node);
+// What a YamlTooLarge value is, for the "found" part of a diagnostic.
+LocalizedText too_large_text();
+
 // Converts one scalar node as yaml_to_json does.
 nlohmann::json scalar_to_json(const YAML::Node& node);
 
@@ -48,10 +51,14 @@ class YamlReader {
   YamlReader(std::string file_name, Diagnostics& diagnostics)
       : file_name_(std::move(file_name)), diagnostics_(diagnostics) {}
 
-  void report(const YAML::Node& node, const std::string& key_path, std::string found,
+  void report(const YAML::Node& node, const std::string& key_path, LocalizedText found,
               LocalizedText expected);
-  void report_at(Position position, const std::string& key_path, std::string found,
+  void report_at(Position position, const std::string& key_path, LocalizedText found,
                  LocalizedText expected);
+  // `found` is a value quoted from the input.
+  void report(const YAML::Node& node, const std::string& key_path, std::string found, LocalizedText expected) {
+    report(node, key_path, verbatim(std::move(found)), std::move(expected));
+  }
 
   // Each returns nullopt (after reporting) when the node has the wrong shape, and nullopt
   // without a report for an undefined node, whose absence `require` already reported.
@@ -82,8 +89,8 @@ class YamlReader {
   Diagnostics& diagnostics_;
 };
 
-// Renders a scalar or a short summary of a node for "found ...".
-std::string describe_node(const YAML::Node& node);
+// Renders a scalar (quoted) or a short summary of a node for "found ...".
+LocalizedText describe_node(const YAML::Node& node);
 
 std::string join_path(const std::string& parent, std::string_view key);
 

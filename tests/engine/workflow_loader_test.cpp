@@ -179,7 +179,7 @@ TEST_CASE("loader reads roles and rejects the built-in system role", "[loader]")
 }
 
 TEST_CASE("diagnostics render in Chinese and English", "[loader]") {
-  Diagnostic diagnostic{"parcel.yaml", 12, 5, "transitions.store.to", "\"stord\"", {"已定义的状态", "a defined state"}};
+  Diagnostic diagnostic{"parcel.yaml", 12, 5, "transitions.store.to", verbatim("\"stord\""), {"已定义的状态", "a defined state"}};
   CHECK(diagnostic.to_string(Language::en) == "parcel.yaml:12:5: transitions.store.to: found \"stord\", expected a defined state");
   CHECK(diagnostic.to_string(Language::zh_cn) == "parcel.yaml:12:5: transitions.store.to: 发现 \"stord\"，应为已定义的状态");
 }
@@ -202,5 +202,5 @@ deadlines:
 )" + bomb;
   Diagnostics diagnostics = problems_of(text);
   REQUIRE(diagnostics.size() == 1);
-  CHECK(diagnostics[0].found.find("more than 100000 nodes") != std::string::npos);
+  CHECK(diagnostics[0].found.en.find("more than 100000 nodes") != std::string::npos);
 }
