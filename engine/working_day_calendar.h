@@ -1,0 +1,78 @@
+// Working-day arithmetic on civil dates, from the public holidays and make-up working days that
+// the State Council publishes once a year.
+#pragma once
+
+#include "instant.h"
+#include "localized_text.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sitecycle {
+
+// One named run of days off, both ends included.
+struct Holiday {
+  LocalizedText name;
+  Date from;
+  Date to;
+};
+
+// The published calendar of one year: its holidays and the Saturdays or Sundays worked instead
+// (调休上班). The loader guarantees every date lies in `year` and no day is both.
+struct CalendarYear {
+  std::string calendar;  // Region code, such as "CN".
+  int year = 0;
+  std::string notice;
+  std::optional<std::string> notice_number;
+  std::string notice_date;
+  std::string source_url;
+  std::vector<Holiday> holidays;
+  std::vector<Date> makeup_workdays;
+};
+
+struct WorkingDayResult {
+  Date due_date;
+  // The working days counted, in order. The last one is `due_date`.
+  std::vector<Date> working_days;
+  // True when the count reached a year with no calendar loaded. Only weekends are days off in
+  // such a year, so the due date may move once its notice is loaded.
+  bool provisional = false;
+  // The years without a calendar that the count reached, ascending.
+  std::vector<int> missing_years;
+};
+
+// Working days of the loaded years. A working day is Monday to Friday not inside a
+// holiday, plus each listed make-up Saturday or Sunday. Years with no calendar use weekends only.
+// Pure: no clock, no time zone, no I/O. Immutable after loading, so const calls may run from
+// several threads at once.
+class WorkingDayCalendar {
+ public:
+  // Adds or replaces the calendar of `calendar_year.year`.
+  void add_year(const CalendarYear& calendar_year);
+  bool has_year(int year) const { return years_.contains(year); }
+
+  bool is_working_day(Date date) const;
+
+  // Counts `count` working days after `from`. The day `from` itself is not counted, and the due
+  // date is always a working day. Requires a valid `from` and count >= 1 (a smaller count is
+  // treated as 1).
+  WorkingDayResult add_working_days(Date from, int count) const;
+
+  // Adds `days` calendar days to `from` and moves a result that falls on a non-working day to
+  // the next working day. Requires a valid `from` and days >= 0 (a negative count is treated as 0).
+  // NOTE: unlike add_working_days, this does not report a result that relies on a year with no
+  // calendar loaded, so callers must check has_year for the result's year themselves.
+  Date add_calendar_days(Date from, int days) const;
+
+ private:
+  struct YearDays {
+    std::set<std::chrono::sys_days> holidays;
+    std::set<std::chrono::sys_days> makeup_workdays;
+  };
+  std::map<int, YearDays> years_;
+};
+
+}  // namespace sitecycle
