@@ -23,7 +23,7 @@ std::optional<Actor> read_actor(YamlReader& reader, const YAML::Node& node, cons
   if (!node.IsDefined() || !reader.expect_map(node, key_path)) return std::nullopt;
   reader.check_keys(node, key_path, {"role", "org", "user"});
   Actor actor;
-  actor.role = reader.read_id(reader.require(node, "role", key_path), join_path(key_path, "role")).value_or("");
+  actor.role = reader.read_required_id(node, "role", key_path);
   if (YAML::Node org = node["org"]; org.IsDefined()) actor.org = reader.read_id(org, join_path(key_path, "org")).value_or("");
   if (YAML::Node user = node["user"]; user.IsDefined()) actor.user = reader.read_id(user, join_path(key_path, "user")).value_or("");
   return actor;
@@ -100,8 +100,8 @@ std::optional<CreateAction> read_create(YamlReader& reader, const YAML::Node& no
   if (!reader.expect_map(node, key_path)) return std::nullopt;
   reader.check_keys(node, key_path, {"name", "workflow", "id", "actor", "data", "comment"});
   CreateAction create;
-  create.name = reader.read_id(reader.require(node, "name", key_path), join_path(key_path, "name")).value_or("");
-  create.workflow = reader.read_id(reader.require(node, "workflow", key_path), join_path(key_path, "workflow")).value_or("");
+  create.name = reader.read_required_id(node, "name", key_path);
+  create.workflow = reader.read_required_id(node, "workflow", key_path);
   if (YAML::Node id = node["id"]; id.IsDefined()) create.case_id = reader.read_id(id, join_path(key_path, "id"));
   create.actor = read_actor(reader, reader.require(node, "actor", key_path), join_path(key_path, "actor")).value_or(Actor{});
   create.data = read_object(reader, node["data"], join_path(key_path, "data"));
@@ -114,7 +114,7 @@ std::optional<FireAction> read_fire(YamlReader& reader, const YAML::Node& node, 
   reader.check_keys(node, key_path, {"case", "transition", "actor", "input", "comment"});
   FireAction fire;
   fire.case_name = read_case_name(reader, reader.require(node, "case", key_path), join_path(key_path, "case")).value_or("");
-  fire.transition = reader.read_id(reader.require(node, "transition", key_path), join_path(key_path, "transition")).value_or("");
+  fire.transition = reader.read_required_id(node, "transition", key_path);
   fire.actor = read_actor(reader, reader.require(node, "actor", key_path), join_path(key_path, "actor")).value_or(Actor{});
   fire.input = read_object(reader, node["input"], join_path(key_path, "input"));
   if (YAML::Node comment = node["comment"]; comment.IsDefined()) fire.comment = reader.read_string(comment, join_path(key_path, "comment")).value_or("");
@@ -184,16 +184,13 @@ std::optional<Scenario> parse_scenario(std::string_view yaml_text, const fs::pat
 static std::optional<Scenario> parse_scenario_document(std::string_view yaml_text, const fs::path& file,
                                                 Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
-  auto root = load_yaml(yaml_text, file.string(), diagnostics);
+  auto root = load_yaml_mapping(yaml_text, file.string(), diagnostics, {"scenario", "title", "workflows", "sources", "start", "steps"});
   if (!root) return std::nullopt;
-
   YamlReader reader(file.string(), diagnostics);
-  if (!reader.expect_map(*root, "")) return std::nullopt;
-  reader.check_keys(*root, "", {"scenario", "title", "workflows", "sources", "start", "steps"});
 
   Scenario scenario;
   scenario.file = file;
-  scenario.id = reader.read_id(reader.require(*root, "scenario", ""), "scenario").value_or("");
+  scenario.id = reader.read_required_id(*root, "scenario", "");
   if (auto title = reader.read_title(reader.require(*root, "title", ""), "title")) scenario.title = *title;
   if (auto folder = reader.read_string(reader.require(*root, "workflows", ""), "workflows")) {
     scenario.workflows_folder = (file.parent_path() / *folder).lexically_normal();

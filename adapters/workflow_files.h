@@ -27,7 +27,7 @@ bool is_reserved_workflow_file(const std::filesystem::path& path);
 LoadedWorkflows load_workflow_folder(const std::filesystem::path& folder);
 
 // Loads files and folders for `sitecycle validate`. A named file is checked together with the
-// workflows beside it, because workflows refer to each other; problems are reported for the
+// workflows beside it, because workflows refer to each other. Problems are reported for the
 // named files and for every file of a named folder.
 LoadedWorkflows load_workflow_paths(const std::vector<std::filesystem::path>& paths);
 

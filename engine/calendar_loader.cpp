@@ -112,14 +112,11 @@ void check_overlaps(YamlReader& reader, const YAML::Node& makeup_node, const Cal
 std::optional<CalendarYear> parse_calendar_year(std::string_view yaml_text, const std::string& file_name,
                                                 Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
-  auto root = load_yaml(yaml_text, file_name, diagnostics);
+  auto root = load_yaml_mapping(yaml_text, file_name, diagnostics,
+                                {"calendar", "year", "notice", "notice_number", "notice_date", "source_url", "holidays",
+                                 "makeup_workdays"});
   if (!root) return std::nullopt;
-
   YamlReader reader(file_name, diagnostics);
-  if (!reader.expect_map(*root, "")) return std::nullopt;
-  reader.check_keys(*root, "",
-                    {"calendar", "year", "notice", "notice_number", "notice_date", "source_url", "holidays",
-                     "makeup_workdays"});
 
   CalendarYear calendar_year;
   calendar_year.calendar = reader.read_string(reader.require(*root, "calendar", ""), "calendar").value_or("");

@@ -2,7 +2,7 @@
 // (and later PostgreSQL). Implementations are thread-safe.
 //
 // Errors: a lost version race is an expected outcome and is returned (update_case gives false).
-// Failures nobody can plan for (I/O error, lost connection, corrupt file) throw StoreError.
+// Unexpected failures (I/O error, lost connection, corrupt file) throw StoreError.
 #pragma once
 
 #include "instant.h"

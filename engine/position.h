@@ -1,4 +1,4 @@
-// Where something was written in a source file.
+// A position in a source file.
 #pragma once
 
 namespace sitecycle {

@@ -243,9 +243,9 @@ std::optional<Effect> read_effect(YamlReader& reader, const YAML::Node& node, co
     std::string open_path = join_path(key_path, "open_case");
     if (reader.expect_map(open, open_path)) {
       reader.check_keys(open, open_path, {"workflow", "link_role", "back_role", "data"});
-      effect.open_case.workflow = reader.read_id(reader.require(open, "workflow", open_path), join_path(open_path, "workflow")).value_or("");
-      effect.open_case.link_role = reader.read_id(reader.require(open, "link_role", open_path), join_path(open_path, "link_role")).value_or("");
-      effect.open_case.back_role = reader.read_id(reader.require(open, "back_role", open_path), join_path(open_path, "back_role")).value_or("");
+      effect.open_case.workflow = reader.read_required_id(open, "workflow", open_path);
+      effect.open_case.link_role = reader.read_required_id(open, "link_role", open_path);
+      effect.open_case.back_role = reader.read_required_id(open, "back_role", open_path);
       if (YAML::Node data = open["data"]; data.IsDefined()) {
         effect.open_case.data = read_value_map(reader, data, join_path(open_path, "data"));
       }
@@ -257,8 +257,8 @@ std::optional<Effect> read_effect(YamlReader& reader, const YAML::Node& node, co
     std::string signal_path = join_path(key_path, "signal");
     if (reader.expect_map(signal, signal_path)) {
       reader.check_keys(signal, signal_path, {"link", "transition"});
-      effect.signal.link = reader.read_id(reader.require(signal, "link", signal_path), join_path(signal_path, "link")).value_or("");
-      effect.signal.transition = reader.read_id(reader.require(signal, "transition", signal_path), join_path(signal_path, "transition")).value_or("");
+      effect.signal.link = reader.read_required_id(signal, "link", signal_path);
+      effect.signal.transition = reader.read_required_id(signal, "transition", signal_path);
     }
   }
   if (YAML::Node close = node["close"]; close.IsDefined()) {
@@ -370,18 +370,16 @@ std::optional<Workflow> parse_workflow(std::string_view yaml_text, const std::st
 static std::optional<Workflow> parse_workflow_document(std::string_view yaml_text, const std::string& file_name,
                                                 Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
-  auto root = load_yaml(yaml_text, file_name, diagnostics);
+  auto root = load_yaml_mapping(yaml_text, file_name, diagnostics,
+                                {"id", "version", "title", "create_roles", "fields", "states", "transitions", "deadlines"});
   if (!root) return std::nullopt;
-
   YamlReader reader(file_name, diagnostics);
-  if (!reader.expect_map(*root, "")) return std::nullopt;
-  reader.check_keys(*root, "", {"id", "version", "title", "create_roles", "fields", "states", "transitions", "deadlines"});
 
   Workflow workflow;
   workflow.source_file = file_name;
   workflow.source_text = std::string(yaml_text);
   workflow.position = position_of((*root)["id"]);
-  workflow.id = reader.read_id(reader.require(*root, "id", ""), "id").value_or("");
+  workflow.id = reader.read_required_id(*root, "id", "");
   if (workflow.id.size() > kMaxWorkflowIdLength) {
     reader.report((*root)["id"], "id", "\"" + workflow.id + "\"",
                   {fmt::format("最多 {} 个字符的流程标识，以便生成的案件标识（流程标识_序号）不超过 64 个字符", kMaxWorkflowIdLength),
@@ -426,12 +424,9 @@ static std::optional<Workflow> parse_workflow_document(std::string_view yaml_tex
 std::optional<RoleCatalog> parse_roles(std::string_view yaml_text, const std::string& file_name,
                                        Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
-  auto root = load_yaml(yaml_text, file_name, diagnostics);
+  auto root = load_yaml_mapping(yaml_text, file_name, diagnostics, {"roles"});
   if (!root) return std::nullopt;
-
   YamlReader reader(file_name, diagnostics);
-  if (!reader.expect_map(*root, "")) return std::nullopt;
-  reader.check_keys(*root, "", {"roles"});
   YAML::Node roles = reader.require(*root, "roles", "");
   RoleCatalog catalog;
   if (roles.IsDefined() && reader.expect_map(roles, "roles")) {

@@ -11,7 +11,7 @@
 namespace sitecycle {
 
 // Parses one workflow file. Every problem found is appended to `diagnostics` (with file:line:
-// column, key path, what was found and what was expected); the workflow is returned only when
+// column, key path, what was found and what was expected). The workflow is returned only when
 // there were none. Cross-references to other workflows and roles are checked by the validator.
 std::optional<Workflow> parse_workflow(std::string_view yaml_text, const std::string& file_name,
                                        Diagnostics& diagnostics);

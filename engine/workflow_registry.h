@@ -14,8 +14,8 @@ class WorkflowRegistry {
  public:
   WorkflowRegistry() = default;
   WorkflowRegistry(std::vector<WorkflowPtr> workflows, RoleCatalog roles);
-  // `current` names the version new cases start on for each id (the one loaded from the files);
-  // other versions are kept only for the cases that started on them.
+  // `current` names the version new cases start on for each id, which is the one loaded from the
+  // files. Other versions are kept only for the cases that started on them.
   WorkflowRegistry(std::vector<WorkflowPtr> workflows, RoleCatalog roles, std::map<std::string, int> current);
 
   // The version new cases start on: the current one where given, else the newest.

@@ -9,7 +9,7 @@ namespace sitecycle {
 
 namespace {
 
-// Which workflows each (workflow, link role) pair can reach, collected from open_case effects.
+// The workflows each (workflow, link role) pair can reach, collected from open_case effects.
 using LinkTargets = std::map<std::pair<std::string, std::string>, std::set<std::string>>;
 
 struct ValidationContext {

@@ -57,6 +57,17 @@ std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& fi
   }
 }
 
+std::optional<YAML::Node> load_yaml_mapping(std::string_view text, const std::string& file_name,
+                                            Diagnostics& diagnostics,
+                                            std::initializer_list<std::string_view> allowed) {
+  std::optional<YAML::Node> root = load_yaml(text, file_name, diagnostics);
+  if (!root) return std::nullopt;
+  YamlReader reader(file_name, diagnostics);
+  if (!reader.expect_map(*root, "")) return std::nullopt;
+  reader.check_keys(*root, "", allowed);
+  return root;
+}
+
 Position position_of(const YAML::Node& node) {
   if (!node.IsDefined()) return {};
   YAML::Mark mark = node.Mark();
@@ -294,6 +305,10 @@ void YamlReader::check_keys(const YAML::Node& map, const std::string& key_path,
              {"以下键之一：" + allowed_list, "one of the keys: " + allowed_list});
     }
   }
+}
+
+std::string YamlReader::read_required_id(const YAML::Node& map, std::string_view key, const std::string& key_path) {
+  return read_id(require(map, key, key_path), join_path(key_path, key)).value_or("");
 }
 
 YAML::Node YamlReader::require(const YAML::Node& map, std::string_view key, const std::string& key_path) {

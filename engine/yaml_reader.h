@@ -24,6 +24,12 @@ bool is_snake_case_id(std::string_view text);
 std::optional<YAML::Node> load_yaml(std::string_view text, const std::string& file_name,
                                     Diagnostics& diagnostics);
 
+// Parses a document whose root must be a mapping with only the `allowed` keys, reporting each
+// problem. Returns nullopt when the text is not valid YAML or the root is not a mapping.
+std::optional<YAML::Node> load_yaml_mapping(std::string_view text, const std::string& file_name,
+                                            Diagnostics& diagnostics,
+                                            std::initializer_list<std::string_view> allowed);
+
 Position position_of(const YAML::Node& node);
 
 // Thrown by yaml_to_json for a value that expands past the limits below.
@@ -78,6 +84,8 @@ class YamlReader {
                   std::initializer_list<std::string_view> allowed);
   // Reports keys given twice in the mapping (YAML parsers keep only one silently).
   void check_duplicate_keys(const YAML::Node& map, const std::string& key_path);
+  // Reads the id under a required key of `map`; "" after reporting a missing or invalid one.
+  std::string read_required_id(const YAML::Node& map, std::string_view key, const std::string& key_path);
   // Reports a missing required key; returns the child node (undefined if absent).
   YAML::Node require(const YAML::Node& map, std::string_view key, const std::string& key_path);
 

@@ -208,7 +208,7 @@ std::string one_step_workflow(const std::string& workflow_id) {
 
 TEST_CASE("overlong workflow ids are rejected", "[case_service][sqlite]") {
   // A generated case id adds "_000001" to the workflow id and must still pass is_valid_case_id
-  // (at most 64 characters), or the API would answer 404 for the new case. The loader therefore
+  // (at most 64 characters), or the API would respond 404 for the new case. The loader therefore
   // caps workflow ids at 48 characters.
   const std::string workflow_id = "soil_and_groundwater_remediation_effect_evaluation_project";
   REQUIRE(workflow_id.size() == 58);
