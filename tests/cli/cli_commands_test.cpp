@@ -63,6 +63,8 @@ TEST_CASE("validate reports malformed YAML with its position", "[cli]") {
   CommandResult result = run_sitecycle(fmt::format("validate '{}' --lang en", folder.string()));
   CHECK(result.exit_code == 1);
   CHECK(result.err.find("parcel.yaml:3:1: found") != std::string::npos);
+  // The broken file's errors are not repeated as follow-on errors in the files that refer to it.
+  CHECK(result.err.find("investigation.yaml") == std::string::npos);
 }
 
 TEST_CASE("validate exits 2 for a missing path", "[cli]") {

@@ -142,6 +142,13 @@ TEST_CASE("serve refuses broken workflows and bad options", "[cli][serve]") {
   CHECK(broken.err.find("parcel.yaml:2:10: version: found \"one\", expected an integer") != std::string::npos);
 
   CHECK(run_sitecycle(fmt::format("serve --listen 0.0.0.0:0 --db '{}'", database)).exit_code == 2);
+  // A refused address or examples folder leaves no database behind.
+  CHECK_FALSE(std::filesystem::exists(directory.path() / "x.db"));
+  CommandResult no_examples =
+      run_sitecycle(fmt::format("serve --listen 127.0.0.1:0 --db '{}' --demo --examples /nonexistent --lang en", database));
+  CHECK(no_examples.exit_code == 2);
+  CHECK(no_examples.err.find("the examples folder /nonexistent does not exist") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(directory.path() / "x.db"));
   CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:99999 --db '{}'", database)).exit_code == 2);
   CHECK(run_sitecycle("serve --listen 127.0.0.1:0 --db postgresql://localhost/x").exit_code == 2);
   CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:0 --db '{}' --now tomorrow", database)).exit_code == 2);
