@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 source .ci/packages.sh
 
 sitecycle_install_packages "${SITECYCLE_BUILD_PACKAGES[@]}" "${SITECYCLE_TEST_PACKAGES[@]}"
+# tests/calendars compares the shipped holiday calendars with this npm package.
+sitecycle_install_chinese_days
 
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSITECYCLE_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O0 -g"
 cmake --build build/asan -- -j"$(nproc)"

@@ -7,8 +7,12 @@ SITECYCLE_BUILD_PACKAGES=(
   libboost1.81-dev libsoci-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata libssl-dev
 )
-# Tests only.
-SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev)
+# Tests only. node runs the npm package that the calendar tests compare the holiday calendars with.
+SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev nodejs)
+
+# That npm package, pinned to one version so that its holiday data cannot change under the tests.
+SITECYCLE_CHINESE_DAYS_VERSION=1.5.7
+SITECYCLE_NPM_PREFIX=build/npm
 
 # Installs the named packages that are not installed yet; prints nothing when all are present.
 sitecycle_install_packages() {
@@ -32,4 +36,24 @@ sitecycle_install_packages() {
   fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Installs Debian's npm when there is no npm command. A nodejs package from elsewhere (NodeSource's,
+# for one) ships its own npm and conflicts with Debian's npm package.
+sitecycle_install_npm() {
+  command -v npm >/dev/null 2>&1 && return 0
+  sitecycle_install_packages npm
+}
+
+# Installs chinese-days under $SITECYCLE_NPM_PREFIX unless that exact version is there already.
+# Run from the repository root.
+sitecycle_install_chinese_days() {
+  local manifest="$PWD/$SITECYCLE_NPM_PREFIX/node_modules/chinese-days/package.json"
+  local installed
+  installed=$(node -p 'require(process.argv[1]).version' "$manifest" 2>/dev/null || true)
+  [ "$installed" = "$SITECYCLE_CHINESE_DAYS_VERSION" ] && return 0
+
+  sitecycle_install_npm
+  echo "installing chinese-days@$SITECYCLE_CHINESE_DAYS_VERSION under $SITECYCLE_NPM_PREFIX"
+  npm install --no-audit --no-fund --prefix "$SITECYCLE_NPM_PREFIX" "chinese-days@$SITECYCLE_CHINESE_DAYS_VERSION"
 }

@@ -1,5 +1,6 @@
 #include "adapters/workflow_files.h"
 
+#include "adapters/text_file.h"
 #include "engine/workflow_loader.h"
 #include "engine/workflow_validator.h"
 
@@ -18,15 +19,6 @@ namespace sitecycle {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<std::string> read_text_file(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) return std::nullopt;
-  std::ostringstream content;
-  content << stream.rdbuf();
-  if (stream.bad()) return std::nullopt;
-  return content.str();
-}
 
 void report_unreadable(LoadedWorkflows& loaded, const fs::path& path, LocalizedText why) {
   Diagnostic diagnostic;

@@ -28,8 +28,15 @@ void WorkingDayCalendar::add_year(const CalendarYear& calendar_year) {
   years_[calendar_year.year] = std::move(days);
 }
 
+void WorkingDayCalendar::add_closure(const Holiday& closure) {
+  for (sys_days day = sys_days{closure.from}; day <= sys_days{closure.to}; day += std::chrono::days{1}) {
+    closures_.insert(day);
+  }
+}
+
 bool WorkingDayCalendar::is_working_day(Date date) const {
   sys_days day{date};
+  if (closures_.contains(day)) return false;
   auto year = years_.find(static_cast<int>(date.year()));
   if (year == years_.end()) return !is_weekend(day);
 
@@ -65,6 +72,32 @@ Date WorkingDayCalendar::add_calendar_days(Date from, int days) const {
   sys_days day = sys_days{from} + std::chrono::days{std::max(days, 0)};
   while (!is_working_day(Date{day})) day += std::chrono::days{1};
   return Date{day};
+}
+
+int WorkingDayCalendar::count_working_days(Date after, Date through) const {
+  int count = 0;
+  for (sys_days day = sys_days{after} + std::chrono::days{1}; day <= sys_days{through}; day += std::chrono::days{1}) {
+    if (is_working_day(Date{day})) ++count;
+  }
+  return count;
+}
+
+Date WorkingDayCalendar::subtract_working_days(Date from, int count) const {
+  count = std::max(count, 1);
+  sys_days day{from};
+  while (count > 0) {
+    day -= std::chrono::days{1};
+    if (is_working_day(Date{day})) --count;
+  }
+  return Date{day};
+}
+
+std::vector<int> WorkingDayCalendar::missing_years(Date from, Date through) const {
+  std::vector<int> missing;
+  for (int year = static_cast<int>(from.year()); year <= static_cast<int>(through.year()); ++year) {
+    if (!has_year(year)) missing.push_back(year);
+  }
+  return missing;
 }
 
 }  // namespace sitecycle

@@ -52,6 +52,9 @@ class WorkingDayCalendar {
  public:
   // Adds or replaces the calendar of `calendar_year.year`.
   void add_year(const CalendarYear& calendar_year);
+  // Adds days off of a local overlay (for example a closure ordered by the city). They close the
+  // office even on a make-up working day, and they do not count as a loaded year.
+  void add_closure(const Holiday& closure);
   bool has_year(int year) const { return years_.contains(year); }
 
   bool is_working_day(Date date) const;
@@ -63,9 +66,19 @@ class WorkingDayCalendar {
 
   // Adds `days` calendar days to `from` and moves a result that falls on a non-working day to
   // the next working day. Requires a valid `from` and days >= 0 (a negative count is treated as 0).
-  // NOTE: unlike add_working_days, this does not report a result that relies on a year with no
-  // calendar loaded, so callers must check has_year for the result's year themselves.
+  // Unlike add_working_days, this does not report years with no calendar: callers ask
+  // missing_years for the span they counted.
   Date add_calendar_days(Date from, int days) const;
+
+  // The number of working days d with after < d <= through; 0 when through <= after.
+  int count_working_days(Date after, Date through) const;
+
+  // The `count`-th working day before `from`, which is not counted; a count below 1 is treated
+  // as 1. Used for duties due a number of working days before a date.
+  Date subtract_working_days(Date from, int count) const;
+
+  // The years from `from` to `through` (both included) that have no calendar loaded, ascending.
+  std::vector<int> missing_years(Date from, Date through) const;
 
  private:
   struct YearDays {
@@ -73,6 +86,7 @@ class WorkingDayCalendar {
     std::set<std::chrono::sys_days> makeup_workdays;
   };
   std::map<int, YearDays> years_;
+  std::set<std::chrono::sys_days> closures_;
 };
 
 }  // namespace sitecycle

@@ -274,3 +274,39 @@ TEST_CASE("every calendar problem is reported at once", "[calendar]") {
   CHECK_FALSE(parse_calendar_year(text, "2026.yaml", diagnostics));
   CHECK(diagnostics.size() == 3);
 }
+
+TEST_CASE("counting working days between dates", "[calendar]") {
+  const auto& calendar = shipped_calendar();
+  CHECK(calendar.count_working_days(date("2026-02-10"), date("2026-03-16")) == 20);
+  CHECK(calendar.count_working_days(date("2026-02-13"), date("2026-02-24")) == 2);  // 02-14 and 02-24
+  CHECK(calendar.count_working_days(date("2026-02-14"), date("2026-02-23")) == 0);  // the holiday
+  CHECK(calendar.count_working_days(date("2026-09-30"), date("2026-10-10")) == 3);  // 10-08, 10-09, 10-10
+  CHECK(calendar.count_working_days(date("2026-03-16"), date("2026-03-16")) == 0);
+  CHECK(calendar.count_working_days(date("2026-03-16"), date("2026-03-10")) == 0);
+}
+
+TEST_CASE("subtracting working days before a date", "[calendar]") {
+  const auto& calendar = shipped_calendar();
+  CHECK(format_date(calendar.subtract_working_days(date("2026-02-24"), 1)) == "2026-02-14");  // make-up Saturday
+  CHECK(format_date(calendar.subtract_working_days(date("2026-02-24"), 2)) == "2026-02-13");
+  CHECK(format_date(calendar.subtract_working_days(date("2026-10-13"), 5)) == "2026-09-30");
+  CHECK(format_date(calendar.subtract_working_days(date("2026-01-05"), 1)) == "2026-01-04");  // make-up Sunday
+  CHECK(format_date(calendar.subtract_working_days(date("2026-01-04"), 1)) == "2025-12-31");  // year boundary
+  CHECK(format_date(calendar.subtract_working_days(date("2026-03-16"), 0)) == "2026-03-13");
+}
+
+TEST_CASE("closures close make-up days too", "[calendar]") {
+  WorkingDayCalendar calendar = shipped_calendar();
+  calendar.add_closure(Holiday{{"临时闭馆", "Local closure"}, date("2026-02-27"), date("2026-02-28")});
+  CHECK_FALSE(calendar.is_working_day(date("2026-02-27")));
+  CHECK_FALSE(calendar.is_working_day(date("2026-02-28")));  // a make-up Saturday nationally
+  CHECK(format_date(calendar.add_working_days(date("2026-02-26"), 1).due_date) == "2026-03-02");
+  CHECK(calendar.has_year(2026));
+  CHECK_FALSE(calendar.has_year(2027));
+}
+
+TEST_CASE("missing years over a span", "[calendar]") {
+  const auto& calendar = shipped_calendar();
+  CHECK(calendar.missing_years(date("2026-01-01"), date("2026-12-31")).empty());
+  CHECK(calendar.missing_years(date("2024-12-01"), date("2027-02-01")) == std::vector<int>{2024, 2027});
+}
