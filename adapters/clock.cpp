@@ -14,6 +14,14 @@ Date local_date(Instant instant, std::string_view zone) {
   return Date{std::chrono::sys_days{days}};
 }
 
+Instant start_of_local_day(Date date, std::string_view zone) {
+  const date::time_zone* time_zone = date::locate_zone(std::string(zone));
+  date::local_seconds midnight{date::local_days{date::year_month_day{
+      date::year{static_cast<int>(date.year())}, date::month{static_cast<unsigned>(date.month())},
+      date::day{static_cast<unsigned>(date.day())}}}};
+  return Instant{time_zone->to_sys(midnight, date::choose::earliest)};
+}
+
 std::optional<Instant> parse_instant(std::string_view text, std::string_view zone) {
   if (auto utc = parse_utc_instant(text)) return utc;
 

@@ -2,6 +2,7 @@
 // one of these and pass it in.
 #pragma once
 
+#include "engine/deadline.h"
 #include "engine/instant.h"
 
 #include <chrono>
@@ -24,6 +25,16 @@ Date local_date(Instant instant, std::string_view zone = kShanghaiZone);
 std::optional<Instant> parse_instant(std::string_view text, std::string_view zone = kShanghaiZone);
 
 Moment make_moment(Instant instant, std::string_view zone = kShanghaiZone);
+
+// The first instant of `date` in `zone`. Throws std::runtime_error when the zone is unknown.
+Instant start_of_local_day(Date date, std::string_view zone = kShanghaiZone);
+
+// TimeZones on the system tz database (Howard Hinnant's date library).
+class TzDatabaseZones final : public TimeZones {
+ public:
+  Instant start_of_day(Date date, std::string_view zone) const override { return start_of_local_day(date, zone); }
+  Date local_date(Instant instant, std::string_view zone) const override { return sitecycle::local_date(instant, zone); }
+};
 
 class Clock {
  public:

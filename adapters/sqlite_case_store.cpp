@@ -7,6 +7,7 @@
 #include "adapters/sqlite_connection.h"
 #include "adapters/sqlite_definition_table.h"
 #include "adapters/sqlite_error.h"
+#include "adapters/sqlite_deadline_table.h"
 #include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_link_table.h"
 #include "adapters/sqlite_transaction.h"
@@ -101,6 +102,28 @@ bool SqliteCaseStore::save_definition(const StoredDefinition& definition) {
 std::vector<StoredDefinition> SqliteCaseStore::definitions() {
   return run_locked(read_connection(), {path_, "read workflow definitions"},
                     [&](soci::session& session) { return sqlite::definitions(session); });
+}
+
+std::vector<DeadlineRecord> SqliteCaseStore::deadlines_of(std::string_view case_id) {
+  return run_locked(read_connection(), {path_, "read deadlines", case_id},
+                    [&](soci::session& session) { return sqlite::deadlines_of(session, case_id); });
+}
+
+Page<DeadlineRecord> SqliteCaseStore::list_deadlines(const DeadlineQuery& query) {
+  return run_locked(read_connection(), {path_, "list deadlines"}, [&](soci::session& session) {
+    return run_in_snapshot(session, path_, [&](soci::session& snapshot) { return sqlite::list_deadlines(snapshot, query); });
+  });
+}
+
+std::optional<Instant> SqliteCaseStore::next_deadline_fire_at() {
+  return run_locked(read_connection(), {path_, "read next deadline"},
+                    [&](soci::session& session) { return sqlite::next_deadline_fire_at(session); });
+}
+
+Page<OutboxMessage> SqliteCaseStore::outbox(std::int64_t limit, std::int64_t offset) {
+  return run_locked(read_connection(), {path_, "read outbox"}, [&](soci::session& session) {
+    return run_in_snapshot(session, path_, [&](soci::session& snapshot) { return sqlite::outbox(snapshot, limit, offset); });
+  });
 }
 
 std::unique_ptr<SqliteCaseStore> open_sqlite_store(const std::string& path) {

@@ -59,6 +59,12 @@ class SqliteCaseStore final : public CaseStore {
   // Ordered by workflow id, then version.
   std::vector<StoredDefinition> definitions() override;
 
+  std::vector<DeadlineRecord> deadlines_of(std::string_view case_id) override;
+  // A limit below 1 returns no items, and a negative offset counts as 0.
+  Page<DeadlineRecord> list_deadlines(const DeadlineQuery& query) override;
+  std::optional<Instant> next_deadline_fire_at() override;
+  Page<OutboxMessage> outbox(std::int64_t limit, std::int64_t offset) override;
+
   const std::string& path() const { return path_; }
 
  private:

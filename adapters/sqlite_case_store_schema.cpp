@@ -67,8 +67,45 @@ constexpr std::string_view kCreateCaseTables[] = {
     " PRIMARY KEY (workflow_id, version))",
 };
 
+// A deadline keeps its whole record as JSON in `record`; the other columns copy what lists
+// filter and order by. The scheduler finds due rows through the partial index on next_fire_at,
+// so waking up costs one index probe, not a scan of all cases.
+constexpr std::string_view kCreateDeadlineTables[] = {
+    "CREATE TABLE deadlines ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id TEXT NOT NULL REFERENCES cases (id),"
+    " rule_id TEXT NOT NULL,"
+    " cycle INTEGER NOT NULL,"
+    " agency_id TEXT NOT NULL,"
+    " responsible TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " due_at TEXT NOT NULL,"
+    " next_fire_at TEXT,"
+    " provisional INTEGER NOT NULL CHECK (provisional IN (0, 1)),"
+    " version INTEGER NOT NULL,"
+    " record TEXT NOT NULL,"
+    " UNIQUE (case_id, rule_id, cycle))",
+    "CREATE INDEX deadlines_by_next_fire_at ON deadlines (next_fire_at) WHERE next_fire_at IS NOT NULL",
+    "CREATE INDEX deadlines_by_status_due ON deadlines (status, due_at, id)",
+    "CREATE INDEX deadlines_by_due ON deadlines (due_at, id)",
+    "CREATE INDEX deadlines_provisional ON deadlines (provisional) WHERE provisional = 1",
+
+    // Notifications for deadline events, written in the transaction of their event.
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " event_id INTEGER NOT NULL REFERENCES events (id),"
+    " case_id TEXT NOT NULL REFERENCES cases (id),"
+    " deadline_id INTEGER NOT NULL REFERENCES deadlines (id),"
+    " kind TEXT NOT NULL,"
+    " recipients TEXT NOT NULL,"
+    " payload TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " delivered_at TEXT)",
+};
+
 constexpr Migration kMigrations[] = {
     {1, "create case tables", kCreateCaseTables},
+    {2, "create deadline and outbox tables", kCreateDeadlineTables},
 };
 
 }  // namespace

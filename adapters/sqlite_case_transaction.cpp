@@ -1,6 +1,7 @@
 #include "adapters/sqlite_case_transaction.h"
 
 #include "adapters/sqlite_case_table.h"
+#include "adapters/sqlite_deadline_table.h"
 #include "adapters/sqlite_error.h"
 #include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_link_table.h"
@@ -64,6 +65,37 @@ std::int64_t SqliteCaseTransaction::next_case_number(std::string_view workflow_i
   const std::string operation = fmt::format("next case number of workflow '{}'", workflow_id);
   return run(operation, {},
              [&](soci::session& session) { return sqlite::next_case_number(session, workflow_id); });
+}
+
+std::vector<DeadlineRecord> SqliteCaseTransaction::deadlines_of(std::string_view case_id) {
+  return run("read deadlines", case_id,
+             [&](soci::session& session) { return sqlite::deadlines_of(session, case_id); });
+}
+
+std::int64_t SqliteCaseTransaction::insert_deadline(const DeadlineRecord& record) {
+  return run("insert deadline", record.case_id,
+             [&](soci::session& session) { return sqlite::insert_deadline(session, record); });
+}
+
+bool SqliteCaseTransaction::update_deadline(const DeadlineRecord& record, std::int64_t expected_version) {
+  return run("update deadline", record.case_id, [&](soci::session& session) {
+    return sqlite::update_deadline(session, record, expected_version);
+  });
+}
+
+std::vector<DeadlineRecord> SqliteCaseTransaction::due_deadlines(Instant now, std::int64_t limit) {
+  return run("read due deadlines", {},
+             [&](soci::session& session) { return sqlite::due_deadlines(session, now, limit); });
+}
+
+std::vector<DeadlineRecord> SqliteCaseTransaction::provisional_deadlines() {
+  return run("read provisional deadlines", {},
+             [&](soci::session& session) { return sqlite::provisional_deadlines(session); });
+}
+
+std::int64_t SqliteCaseTransaction::insert_outbox(const OutboxMessage& message) {
+  return run("insert outbox message", message.case_id,
+             [&](soci::session& session) { return sqlite::insert_outbox(session, message); });
 }
 
 void SqliteCaseTransaction::commit() {

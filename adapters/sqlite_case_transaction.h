@@ -37,6 +37,12 @@ class SqliteCaseTransaction final : public CaseTransaction {
   // Writes the one directed row given. Insert the reverse row with its own call.
   void insert_link(const CaseLink& link) override;
   std::int64_t next_case_number(std::string_view workflow_id) override;
+  std::vector<DeadlineRecord> deadlines_of(std::string_view case_id) override;
+  std::int64_t insert_deadline(const DeadlineRecord& record) override;
+  bool update_deadline(const DeadlineRecord& record, std::int64_t expected_version) override;
+  std::vector<DeadlineRecord> due_deadlines(Instant now, std::int64_t limit) override;
+  std::vector<DeadlineRecord> provisional_deadlines() override;
+  std::int64_t insert_outbox(const OutboxMessage& message) override;
   // Releases the write connection once committed, so the object may stay in scope while the
   // same thread begins another transaction.
   void commit() override;

@@ -65,8 +65,9 @@ LinkedCases load_linked_cases(CaseTransaction& transaction, std::string_view cas
 // Runs one command inside an open store transaction.
 class CommandRun {
  public:
-  CommandRun(const WorkflowRegistry& registry, CaseTransaction& transaction, const Moment& now)
-      : registry_(registry), transaction_(transaction), now_(now) {}
+  CommandRun(const WorkflowRegistry& registry, CaseTransaction& transaction, const DeadlineTracker* deadlines,
+             const Moment& now, bool time_known)
+      : registry_(registry), transaction_(transaction), deadlines_(deadlines), now_(now), time_known_(time_known) {}
 
   // `opened_by_effect` skips the checks that apply to callers: create_roles and read-only fields.
   Result<StoredCase> create(const std::string& workflow_id, std::optional<std::string> case_id,
@@ -85,10 +86,13 @@ class CommandRun {
   std::optional<std::string> generate_case_id(const std::string& workflow_id);
   StoredEvent new_event(const std::string& case_id, std::int64_t case_version, std::string kind, const Actor& actor) const;
   void append(StoredEvent event);
+  Status track_deadlines(const Workflow& workflow, const CaseStep& step, StoredEvent& event);
 
   const WorkflowRegistry& registry_;
   CaseTransaction& transaction_;
+  const DeadlineTracker* deadlines_;
   const Moment& now_;
+  bool time_known_;
   CommandOutcome outcome_;
 };
 
@@ -107,6 +111,24 @@ StoredEvent CommandRun::new_event(const std::string& case_id, std::int64_t case_
 void CommandRun::append(StoredEvent event) {
   event.id = transaction_.append_event(event);
   outcome_.events.push_back(std::move(event));
+}
+
+// Applies the workflow's deadline rules to the step and records what they did in the event.
+Status CommandRun::track_deadlines(const Workflow& workflow, const CaseStep& step, StoredEvent& event) {
+  if (deadlines_ == nullptr || workflow.deadlines.empty()) return Ok{};
+  DeadlineChanges changes =
+      deadlines_->on_step(workflow, step, transaction_.deadlines_of(step.after->id), now_.instant, time_known_);
+  for (const DeadlineRecord& record : changes.updated) {
+    if (!transaction_.update_deadline(record, record.version)) {
+      return make_problem(ErrorCode::conflict,
+                          {fmt::format("案件 {} 的期限 {} 正被同时修改；请重试", record.case_id, record.rule_id),
+                           fmt::format("deadline {} of case {} was changed concurrently; retry", record.rule_id,
+                                       record.case_id)});
+    }
+  }
+  for (const DeadlineRecord& record : changes.started) transaction_.insert_deadline(record);
+  for (auto& effect : changes.effects) event.effects.push_back(std::move(effect));
+  return Ok{};
 }
 
 std::optional<std::string> CommandRun::generate_case_id(const std::string& workflow_id) {
@@ -172,6 +194,9 @@ Result<StoredCase> CommandRun::create(const std::string& workflow_id, std::optio
   event.to_state = stored.state;
   event.input = data;
   event.comment = comment;
+  if (Status tracked = track_deadlines(*workflow, CaseStep{nullptr, &stored, nullptr}, event); !tracked) {
+    return tracked.problem();
+  }
   append(std::move(event));
   return stored;
 }
@@ -220,6 +245,8 @@ Result<StoredCase> CommandRun::fire(const std::string& case_id, const Transition
   event.input = request.input;
   event.comment = request.comment;
   event.effects = applied->effects_record;
+  CaseStep step{&*current, &updated, workflow->find_transition(request.transition)};
+  if (Status tracked = track_deadlines(*workflow, step, event); !tracked) return tracked.problem();
   append(std::move(event));
 
   if (Status opened = open_cases(updated, *applied, request.actor, depth); !opened) return opened.problem();
@@ -306,8 +333,9 @@ bool is_valid_case_id(std::string_view id) {
   return true;
 }
 
-CaseService::CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store)
-    : registry_(std::move(registry)), store_(store) {}
+CaseService::CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store,
+                         const DeadlineTracker* deadlines)
+    : registry_(std::move(registry)), store_(store), deadlines_(deadlines) {}
 
 // The system role acts only through signals inside a command; no caller may claim it.
 static std::optional<Problem> reject_system_actor(const Actor& actor) {
@@ -320,7 +348,7 @@ Result<CommandOutcome> CaseService::create_case(const CreateCaseRequest& request
   if (auto problem = reject_system_actor(request.actor)) return std::move(*problem);
   try {
     std::unique_ptr<CaseTransaction> transaction = store_.begin();
-    CommandRun run(*registry_, *transaction, now);
+    CommandRun run(*registry_, *transaction, deadlines_, now, request.time_known);
     Result<StoredCase> created =
         run.create(request.workflow_id, request.case_id, request.data, request.actor, request.comment, false);
     if (!created) return created.problem();
@@ -336,7 +364,7 @@ Result<CommandOutcome> CaseService::fire(const FireRequest& request, const Momen
   if (auto problem = reject_system_actor(request.transition.actor)) return std::move(*problem);
   try {
     std::unique_ptr<CaseTransaction> transaction = store_.begin();
-    CommandRun run(*registry_, *transaction, now);
+    CommandRun run(*registry_, *transaction, deadlines_, now, request.time_known);
     Result<StoredCase> fired = run.fire(request.case_id, request.transition, request.expected_version, 0);
     if (!fired) return fired.problem();
     transaction->commit();
@@ -361,6 +389,7 @@ Result<CaseDetail> CaseService::case_detail(std::string_view case_id, const Acto
     if (WorkflowPtr workflow = registry_->find(stored->workflow_id, stored->workflow_version)) {
       detail.available = available_transitions(*workflow, *stored, linked, actor);
     }
+    detail.deadlines = store_.deadlines_of(case_id);
     detail.stored = std::move(*stored);
     return detail;
   } catch (const StoreError& error) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "case_store.h"
+#include "deadline_tracker.h"
 #include "instant.h"
 #include "result.h"
 #include "runtime.h"
@@ -24,12 +25,16 @@ struct CreateCaseRequest {
   nlohmann::json data = nlohmann::json::object();
   Actor actor;
   std::string comment;
+  // False when the source of a replayed step published no date. Such a step starts no deadline
+  // clock, because its start date and every date after it would be guesses.
+  bool time_known = true;
 };
 
 struct FireRequest {
   std::string case_id;
   TransitionRequest transition;
   std::optional<std::int64_t> expected_version;  // reject with conflict when stale
+  bool time_known = true;  // as in CreateCaseRequest
 };
 
 // The result of a command: the case it addressed after the change, and every event written,
@@ -44,11 +49,14 @@ struct CaseDetail {
   StoredCase stored;
   std::vector<CaseLink> links;
   std::vector<AvailableTransition> available;
+  std::vector<DeadlineRecord> deadlines;  // every cycle, ordered by id
 };
 
 class CaseService {
  public:
-  CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store);
+  // Without a tracker no deadline clocks run. The tracker must outlive the service.
+  CaseService(std::shared_ptr<const WorkflowRegistry> registry, CaseStore& store,
+              const DeadlineTracker* deadlines = nullptr);
 
   Result<CommandOutcome> create_case(const CreateCaseRequest& request, const Moment& now);
   Result<CommandOutcome> fire(const FireRequest& request, const Moment& now);
@@ -56,10 +64,12 @@ class CaseService {
 
   const WorkflowRegistry& registry() const { return *registry_; }
   CaseStore& store() { return store_; }
+  const DeadlineTracker* deadlines() const { return deadlines_; }
 
  private:
   std::shared_ptr<const WorkflowRegistry> registry_;
   CaseStore& store_;
+  const DeadlineTracker* deadlines_;
 };
 
 // Case ids: lowercase ASCII letters, digits and underscores, starting with a letter, at most

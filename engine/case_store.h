@@ -5,6 +5,7 @@
 // Unexpected failures (I/O error, lost connection, corrupt file) throw StoreError.
 #pragma once
 
+#include "deadline.h"
 #include "instant.h"
 #include "result.h"
 
@@ -88,6 +89,33 @@ struct StoredDefinition {
   std::string yaml_text;
 };
 
+// Filters of the deadline list. `status` is a deadline_status_name ("armed", "warned",
+// "breached", "escalated", "paused", "met", "cancelled") or one of the groups "open" (not met or
+// cancelled), "warning" (warned), "overdue" (breached or escalated) and "paused".
+struct DeadlineQuery {
+  std::optional<std::string> status;
+  std::optional<std::string> agency_id;
+  std::optional<Instant> due_before;  // due_at earlier than this
+  std::vector<std::string> responsible_roles;  // any of these roles; empty means every role
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+// A notification waiting to be delivered (warnings, breaches and escalations of deadlines). Rows
+// are written in the transaction that records the event, so a notification exists exactly when
+// its event does.
+struct OutboxMessage {
+  std::int64_t id = 0;  // assigned by the store
+  std::int64_t event_id = 0;
+  std::string case_id;
+  std::int64_t deadline_id = 0;
+  std::string kind;  // the event kind, such as "deadline_breached"
+  nlohmann::json recipients = nlohmann::json::array();  // [{"role": ..., "agency": ...}]
+  nlohmann::json payload = nlohmann::json::object();
+  Instant created_at{};
+  std::optional<Instant> delivered_at;
+};
+
 // One unit of work. Everything written through it becomes visible at commit() or not at all:
 // destroying it without commit() rolls back.
 class CaseTransaction {
@@ -104,6 +132,20 @@ class CaseTransaction {
   virtual void insert_link(const CaseLink& link) = 0;
   // A per-workflow counter for generated case ids; increments on every call.
   virtual std::int64_t next_case_number(std::string_view workflow_id) = 0;
+
+  // Every cycle of every deadline of the case, ordered by id.
+  virtual std::vector<DeadlineRecord> deadlines_of(std::string_view case_id) = 0;
+  // Inserts a new cycle and returns the id the store assigned.
+  virtual std::int64_t insert_deadline(const DeadlineRecord& record) = 0;
+  // Writes the record with version `expected_version` + 1 if the stored version is still
+  // `expected_version`; false otherwise.
+  virtual bool update_deadline(const DeadlineRecord& record, std::int64_t expected_version) = 0;
+  // Open deadlines whose next_fire_at is at or before `now`, earliest first, at most `limit`.
+  virtual std::vector<DeadlineRecord> due_deadlines(Instant now, std::int64_t limit) = 0;
+  // Open deadlines whose due date relies on a year with no calendar loaded.
+  virtual std::vector<DeadlineRecord> provisional_deadlines() = 0;
+  virtual std::int64_t insert_outbox(const OutboxMessage& message) = 0;
+
   virtual void commit() = 0;
 };
 
@@ -126,6 +168,15 @@ class CaseStore {
   // different sha256, which means a file changed without a version bump.
   virtual bool save_definition(const StoredDefinition& definition) = 0;
   virtual std::vector<StoredDefinition> definitions() = 0;
+
+  // Every cycle of every deadline of the case, ordered by id.
+  virtual std::vector<DeadlineRecord> deadlines_of(std::string_view case_id) = 0;
+  // Ordered by due_at, then id.
+  virtual Page<DeadlineRecord> list_deadlines(const DeadlineQuery& query) = 0;
+  // The earliest next_fire_at of all open deadlines, for the scheduler's timer.
+  virtual std::optional<Instant> next_deadline_fire_at() = 0;
+  // Ordered by id.
+  virtual Page<OutboxMessage> outbox(std::int64_t limit, std::int64_t offset) = 0;
 };
 
 }  // namespace sitecycle

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "condition.h"
+#include "deadline_rule.h"
 #include "field_schema.h"
 #include "localized_text.h"
 #include "position.h"
@@ -85,15 +86,6 @@ struct Transition {
   Position from_position;
   Position to_position;
   Position roles_position;
-};
-
-// A deadline rule as written. The rule is parsed and cross-checked here; timing is computed by
-// the deadlines component.
-struct DeadlineRule {
-  std::string id;
-  LocalizedText title;
-  nlohmann::json definition;  // the rule's YAML mapping as JSON
-  Position position;
 };
 
 struct Workflow {

@@ -1,6 +1,7 @@
 #include "workflow_loader.h"
 
 #include "condition_loader.h"
+#include "deadline_rule_loader.h"
 #include "instant.h"
 #include "yaml_reader.h"
 
@@ -340,14 +341,16 @@ void read_deadlines(YamlReader& reader, const YAML::Node& node, Workflow& workfl
     auto id = reader.read_id(pair.first, rule_path);
     if (!id || !reader.expect_map(pair.second, rule_path)) continue;
 
-    DeadlineRule rule;
-    rule.id = *id;
-    rule.position = position_of(pair.first);
-    if (auto title = reader.read_title(reader.require(pair.second, "title", rule_path), join_path(rule_path, "title"))) {
-      rule.title = *title;
+    auto rule = read_deadline_rule(reader, *id, pair.second, rule_path);
+    if (!rule) continue;
+    rule->position = position_of(pair.first);
+    try {
+      rule->definition = yaml_to_json(pair.second);
+    } catch (const YamlTooLarge&) {
+      reader.report(pair.second, rule_path, too_large_text(), {"一条较小的期限规则", "a smaller deadline rule"});
+      continue;
     }
-    rule.definition = yaml_to_json(pair.second);
-    workflow.deadlines.push_back(std::move(rule));
+    workflow.deadlines.push_back(std::move(*rule));
   }
 }
 

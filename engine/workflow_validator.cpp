@@ -329,30 +329,65 @@ void check_reachability(ValidationContext& context, const Workflow& workflow) {
   }
 }
 
+void check_trigger_names(ValidationContext& context, const Workflow& workflow, const DeadlineTriggers& triggers,
+                         const std::string& key_path) {
+  for (const std::string& state : triggers.on_enter) {
+    if (workflow.find_state(state) != nullptr) continue;
+    report(context, workflow, triggers.position, key_path + ".on_enter", quoted(state),
+           LocalizedText{"已定义的状态：" + list_of_states(workflow), "a defined state: " + list_of_states(workflow)});
+  }
+  for (const std::string& state : triggers.on_leave) {
+    if (workflow.find_state(state) != nullptr) continue;
+    report(context, workflow, triggers.position, key_path + ".on_leave", quoted(state),
+           LocalizedText{"已定义的状态：" + list_of_states(workflow), "a defined state: " + list_of_states(workflow)});
+  }
+  for (const std::string& transition : triggers.on_transition) {
+    if (workflow.find_transition(transition) != nullptr) continue;
+    report(context, workflow, triggers.position, key_path + ".on_transition", quoted(transition),
+           LocalizedText{"已定义的转换", "a defined transition"});
+  }
+}
+
+void check_date_field(ValidationContext& context, const Workflow& workflow, const std::string& field,
+                      Position position, const std::string& key_path) {
+  auto spec = workflow.fields.find(field);
+  if (spec != workflow.fields.end() && spec->second.type == FieldType::date) return;
+  report(context, workflow, position, key_path, quoted(field),
+         LocalizedText{"date 类型的已定义字段：" + list_of_fields(workflow),
+                       "a declared field of type date: " + list_of_fields(workflow)});
+}
+
+void check_notify_roles(ValidationContext& context, const Workflow& workflow, const std::vector<std::string>& roles,
+                        Position position, const std::string& key_path) {
+  for (const std::string& role : roles) {
+    if (context.roles.contains(role) && role != kSystemRole) continue;
+    report(context, workflow, position, key_path, quoted(role),
+           {"roles.yaml 中定义的角色（不含 system）", "a role defined in roles.yaml (not system)"});
+  }
+}
+
 void check_deadline(ValidationContext& context, const Workflow& workflow, const DeadlineRule& rule) {
   std::string key_path = "deadlines." + rule.id;
-  for (const char* phase : {"start", "stop", "pause", "resume"}) {
-    auto trigger = rule.definition.find(phase);
-    if (trigger == rule.definition.end() || !trigger->is_object()) continue;
-    for (const auto& [kind, value] : trigger->items()) {
-      std::vector<std::string> names;
-      if (value.is_string()) names.push_back(value.get<std::string>());
-      if (value.is_array()) {
-        for (const auto& item : value) {
-          if (item.is_string()) names.push_back(item.get<std::string>());
-        }
-      }
-      for (const std::string& name : names) {
-        bool is_state_trigger = kind == "on_enter" || kind == "on_leave";
-        bool known = is_state_trigger ? workflow.find_state(name) != nullptr
-                                      : kind == "on_transition" && workflow.find_transition(name) != nullptr;
-        if (!known && (is_state_trigger || kind == "on_transition")) {
-          report(context, workflow, rule.position, fmt::format("{}.{}.{}", key_path, phase, kind), quoted(name),
-                 is_state_trigger ? LocalizedText{"已定义的状态：" + list_of_states(workflow), "a defined state: " + list_of_states(workflow)}
-                                  : LocalizedText{"已定义的转换", "a defined transition"});
-        }
-      }
-    }
+  const std::pair<const DeadlineTriggers*, const char*> phases[] = {
+      {&rule.start, "start"},   {&rule.stop, "stop"},     {&rule.complete, "complete"}, {&rule.cancel, "cancel"},
+      {&rule.pause, "pause"},   {&rule.resume, "resume"}, {&rule.restart, "restart"}};
+  for (const auto& [triggers, phase] : phases) check_trigger_names(context, workflow, *triggers, key_path + "." + phase);
+  for (const std::string& field : rule.start.on_field) {
+    check_date_field(context, workflow, field, rule.start.position, key_path + ".start.on_field");
+  }
+  if (rule.duration.kind == DurationKind::before_date) {
+    check_date_field(context, workflow, rule.duration.date_field, rule.duration.position, key_path + ".duration.before.field");
+  }
+  if (rule.agency.district_field && workflow.fields.find(*rule.agency.district_field) == workflow.fields.end()) {
+    report(context, workflow, rule.position, key_path + ".agency.district_field", quoted(*rule.agency.district_field),
+           LocalizedText{"已定义的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
+  }
+  check_notify_roles(context, workflow, {rule.responsible}, rule.position, key_path + ".responsible");
+  check_notify_roles(context, workflow, rule.warning_notify, rule.position, key_path + ".warning.notify");
+  check_notify_roles(context, workflow, rule.breach_notify, rule.position, key_path + ".breach.notify");
+  for (std::size_t i = 0; i < rule.escalation.size(); ++i) {
+    check_notify_roles(context, workflow, rule.escalation[i].notify, rule.escalation[i].position,
+                       fmt::format("{}.escalation[{}].notify", key_path, i));
   }
 }
 

@@ -558,8 +558,8 @@ TEST_CASE("case detail reports store failures", "[case_service][sqlite]") {
     CHECK(detail.problem().code == ErrorCode::unavailable);
     ++failed_calls;
   }
-  // The case, its links, and the one linked case.
-  CHECK(failed_calls == 3);
+  // The case, its links, the one linked case, and the case's deadlines.
+  CHECK(failed_calls == 4);
 }
 
 // --- Failure walks ------------------------------------------------------------------------------

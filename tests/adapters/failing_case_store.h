@@ -76,6 +76,22 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.definitions");
     return inner_.definitions();
   }
+  std::vector<DeadlineRecord> deadlines_of(std::string_view case_id) override {
+    count_call("store.deadlines_of");
+    return inner_.deadlines_of(case_id);
+  }
+  Page<DeadlineRecord> list_deadlines(const DeadlineQuery& query) override {
+    count_call("store.list_deadlines");
+    return inner_.list_deadlines(query);
+  }
+  std::optional<Instant> next_deadline_fire_at() override {
+    count_call("store.next_deadline_fire_at");
+    return inner_.next_deadline_fire_at();
+  }
+  Page<OutboxMessage> outbox(std::int64_t limit, std::int64_t offset) override {
+    count_call("store.outbox");
+    return inner_.outbox(limit, offset);
+  }
 
  private:
   CaseStore& inner_;
@@ -116,6 +132,30 @@ class FailingCaseTransaction final : public CaseTransaction {
   std::int64_t next_case_number(std::string_view workflow_id) override {
     counter_.count_call("next_case_number");
     return inner_->next_case_number(workflow_id);
+  }
+  std::vector<DeadlineRecord> deadlines_of(std::string_view case_id) override {
+    counter_.count_call("deadlines_of");
+    return inner_->deadlines_of(case_id);
+  }
+  std::int64_t insert_deadline(const DeadlineRecord& record) override {
+    counter_.count_call("insert_deadline");
+    return inner_->insert_deadline(record);
+  }
+  bool update_deadline(const DeadlineRecord& record, std::int64_t expected_version) override {
+    counter_.count_call("update_deadline");
+    return inner_->update_deadline(record, expected_version);
+  }
+  std::vector<DeadlineRecord> due_deadlines(Instant now, std::int64_t limit) override {
+    counter_.count_call("due_deadlines");
+    return inner_->due_deadlines(now, limit);
+  }
+  std::vector<DeadlineRecord> provisional_deadlines() override {
+    counter_.count_call("provisional_deadlines");
+    return inner_->provisional_deadlines();
+  }
+  std::int64_t insert_outbox(const OutboxMessage& message) override {
+    counter_.count_call("insert_outbox");
+    return inner_->insert_outbox(message);
   }
   void commit() override {
     counter_.count_call("commit");

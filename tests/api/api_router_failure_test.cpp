@@ -30,6 +30,10 @@ class BrokenStore final : public CaseStore {
   Page<StoredEvent> events_of(std::string_view, std::int64_t, std::int64_t) override { fail(); }
   bool save_definition(const StoredDefinition&) override { fail(); }
   std::vector<StoredDefinition> definitions() override { fail(); }
+  std::vector<DeadlineRecord> deadlines_of(std::string_view) override { fail(); }
+  Page<DeadlineRecord> list_deadlines(const DeadlineQuery&) override { fail(); }
+  std::optional<Instant> next_deadline_fire_at() override { fail(); }
+  Page<OutboxMessage> outbox(std::int64_t, std::int64_t) override { fail(); }
 
  private:
   [[noreturn]] void fail() const {

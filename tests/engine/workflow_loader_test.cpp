@@ -185,21 +185,26 @@ TEST_CASE("diagnostics render in Chinese and English", "[loader]") {
 }
 
 TEST_CASE("loader bounds alias expansion", "[loader]") {
-  // Seven levels of ten aliases stand for ten million nodes in a few hundred bytes.
-  std::string bomb = "    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  // Seven levels of ten aliases stand for ten million nodes in a few hundred bytes. A guard's
+  // literal operand is converted to JSON, so that is where the expansion would happen.
+  std::string bomb = "          a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int level = 1; level <= 7; ++level) {
     std::string previous = "*a" + std::to_string(level - 1);
-    bomb += "    a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    bomb += "          a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
     for (int i = 0; i < 10; ++i) bomb += (i ? ", " : "") + previous;
     bomb += "]\n";
   }
   std::string text = std::string(kMinimalHeader) + R"(states:
   open: {title: {zh-CN: 开, en: Open}, initial: true, final: true}
-transitions: {}
-deadlines:
-  review:
-    title: {zh-CN: 审查, en: Review}
-)" + bomb;
+transitions:
+  check:
+    title: {zh-CN: 查, en: Check}
+    from: open
+    roles: [clerk]
+    guard:
+      path: data.x
+      in:
+        - )" + bomb.substr(10);
   Diagnostics diagnostics = problems_of(text);
   REQUIRE(diagnostics.size() == 1);
   CHECK(diagnostics[0].found.en.find("more than 100000 nodes") != std::string::npos);

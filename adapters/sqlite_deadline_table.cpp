@@ -1,0 +1,282 @@
+#include "adapters/sqlite_deadline_table.h"
+
+#include "adapters/deadline_codec.h"
+#include "adapters/sqlite_cells.h"
+#include "adapters/sqlite_statement.h"
+#include "engine/result.h"
+
+#include <fmt/format.h>
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <string>
+
+namespace sitecycle::sqlite {
+
+namespace {
+
+struct DeadlineRow {
+  long long id = 0;
+  long long version = 0;
+  std::string case_id;
+  std::string record;
+};
+
+DeadlineRecord decode_row(const DeadlineRow& row) {
+  try {
+    DeadlineRecord record = decode_deadline(decode_json(row.record, "deadlines.record", row.case_id));
+    record.id = row.id;
+    record.version = row.version;
+    return record;
+  } catch (const std::invalid_argument& error) {
+    throw StoreError(fmt::format("deadline {} of case {} does not decode: {}", row.id, row.case_id, error.what()));
+  }
+}
+
+// Runs a SELECT of (id, version, case_id, record) whose parameters `bind` exchanges.
+template <class Bind>
+std::vector<DeadlineRecord> select_deadlines(soci::session& session, const std::string& sql, Bind&& bind) {
+  DeadlineRow row;
+  soci::statement select(session);
+  exchange_into(select, row.id, row.version, row.case_id, row.record);
+  bind(select);
+  prepare_statement(select, sql);
+  select.execute();
+  std::vector<DeadlineRecord> records;
+  while (select.fetch()) records.push_back(decode_row(row));
+  return records;
+}
+
+// The columns a record is filtered and ordered by, copied out of its JSON cell.
+struct DeadlineColumns {
+  std::string case_id;
+  std::string rule_id;
+  int cycle = 0;
+  std::string agency_id;
+  std::string responsible;
+  std::string status;
+  std::string due_at;
+  std::string next_fire_at;
+  soci::indicator next_fire_indicator = soci::i_null;
+  int provisional = 0;
+  std::string record;
+};
+
+DeadlineColumns columns_of(const DeadlineRecord& record) {
+  DeadlineColumns columns;
+  columns.case_id = record.case_id;
+  columns.rule_id = record.rule_id;
+  columns.cycle = record.cycle;
+  columns.agency_id = record.agency_id;
+  columns.responsible = record.responsible;
+  columns.status = std::string(deadline_status_name(record.state));
+  columns.due_at = format_instant(record.due_at);
+  if (record.next_fire_at) {
+    columns.next_fire_at = format_instant(*record.next_fire_at);
+    columns.next_fire_indicator = soci::i_ok;
+  }
+  columns.provisional = record.provisional ? 1 : 0;
+  columns.record = encode_json(encode_deadline(record), "deadlines.record", record.case_id);
+  return columns;
+}
+
+constexpr std::string_view kSelect = "SELECT id, version, case_id, record FROM deadlines";
+
+// The WHERE clause of a list query; bind_query binds the parameters it names.
+std::string where_clause(const DeadlineQuery& query) {
+  std::vector<std::string> conditions;
+  if (query.status) {
+    const std::string& status = *query.status;
+    if (status == "open") {
+      conditions.push_back("status NOT IN ('met', 'cancelled')");
+    } else if (status == "warning") {
+      conditions.push_back("status = 'warned'");
+    } else if (status == "overdue") {
+      conditions.push_back("status IN ('breached', 'escalated')");
+    } else {
+      conditions.push_back("status = :status");
+    }
+  }
+  if (query.agency_id) conditions.push_back("agency_id = :agency_id");
+  if (query.due_before) conditions.push_back("due_at < :due_before");
+  if (!query.responsible_roles.empty()) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < query.responsible_roles.size(); ++i) names.push_back(fmt::format(":role{}", i));
+    conditions.push_back(fmt::format("responsible IN ({})", fmt::join(names, ", ")));
+  }
+  if (conditions.empty()) return "";
+  return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
+}
+
+bool binds_status(const DeadlineQuery& query) {
+  return query.status && *query.status != "open" && *query.status != "warning" && *query.status != "overdue";
+}
+
+// Holds the bound values, which must outlive the statement's execution.
+struct QueryBindings {
+  explicit QueryBindings(const DeadlineQuery& filters) : query(filters) {
+    if (filters.due_before) due_before = format_instant(*filters.due_before);
+  }
+  void bind(soci::statement& statement) const {
+    if (binds_status(query)) statement.exchange(soci::use(*query.status, "status"));
+    if (query.agency_id) statement.exchange(soci::use(*query.agency_id, "agency_id"));
+    if (query.due_before) statement.exchange(soci::use(due_before, "due_before"));
+    for (std::size_t i = 0; i < query.responsible_roles.size(); ++i) {
+      statement.exchange(soci::use(query.responsible_roles[i], fmt::format("role{}", i)));
+    }
+  }
+  const DeadlineQuery& query;
+  std::string due_before;
+};
+
+}  // namespace
+
+std::vector<DeadlineRecord> deadlines_of(soci::session& session, std::string_view case_id) {
+  const std::string id(case_id);
+  return select_deadlines(session, fmt::format("{} WHERE case_id = :case_id ORDER BY id", kSelect),
+                          [&](soci::statement& statement) { statement.exchange(soci::use(id, "case_id")); });
+}
+
+std::int64_t insert_deadline(soci::session& session, const DeadlineRecord& record) {
+  DeadlineColumns columns = columns_of(record);
+  session << "INSERT INTO deadlines (case_id, rule_id, cycle, agency_id, responsible, status, due_at, next_fire_at,"
+             " provisional, version, record) VALUES (:case_id, :rule_id, :cycle, :agency_id, :responsible, :status,"
+             " :due_at, :next_fire_at, :provisional, 1, :record)",
+      soci::use(columns.case_id, "case_id"), soci::use(columns.rule_id, "rule_id"), soci::use(columns.cycle, "cycle"),
+      soci::use(columns.agency_id, "agency_id"), soci::use(columns.responsible, "responsible"),
+      soci::use(columns.status, "status"), soci::use(columns.due_at, "due_at"),
+      soci::use(columns.next_fire_at, columns.next_fire_indicator, "next_fire_at"),
+      soci::use(columns.provisional, "provisional"), soci::use(columns.record, "record");
+  long long id = 0;
+  session.get_last_insert_id("deadlines", id);
+  return id;
+}
+
+bool update_deadline(soci::session& session, const DeadlineRecord& record, std::int64_t expected_version) {
+  DeadlineColumns columns = columns_of(record);
+  const long long id = record.id;
+  const long long expected = expected_version;
+  soci::statement update =
+      (session.prepare << "UPDATE deadlines SET agency_id = :agency_id, responsible = :responsible, status = :status,"
+                          " due_at = :due_at, next_fire_at = :next_fire_at, provisional = :provisional,"
+                          " version = version + 1, record = :record WHERE id = :id AND version = :expected",
+       soci::use(columns.agency_id, "agency_id"), soci::use(columns.responsible, "responsible"),
+       soci::use(columns.status, "status"), soci::use(columns.due_at, "due_at"),
+       soci::use(columns.next_fire_at, columns.next_fire_indicator, "next_fire_at"),
+       soci::use(columns.provisional, "provisional"), soci::use(columns.record, "record"), soci::use(id, "id"),
+       soci::use(expected, "expected"));
+  update.execute(true);
+  return update.get_affected_rows() == 1;
+}
+
+std::vector<DeadlineRecord> due_deadlines(soci::session& session, Instant now, std::int64_t limit) {
+  const std::string at = format_instant(now);
+  const long long row_limit = std::max<std::int64_t>(limit, 0);
+  return select_deadlines(session,
+                          fmt::format("{} WHERE next_fire_at IS NOT NULL AND next_fire_at <= :now"
+                                      " ORDER BY next_fire_at, id LIMIT :limit",
+                                      kSelect),
+                          [&](soci::statement& statement) {
+                            statement.exchange(soci::use(at, "now"));
+                            statement.exchange(soci::use(row_limit, "limit"));
+                          });
+}
+
+std::vector<DeadlineRecord> provisional_deadlines(soci::session& session) {
+  return select_deadlines(
+      session, fmt::format("{} WHERE provisional = 1 AND status NOT IN ('met', 'cancelled') ORDER BY id", kSelect),
+      [](soci::statement&) {});
+}
+
+Page<DeadlineRecord> list_deadlines(soci::session& session, const DeadlineQuery& query) {
+  Page<DeadlineRecord> page;
+  QueryBindings bindings(query);
+  std::string where = where_clause(query);
+  {
+    long long total = 0;
+    soci::statement count(session);
+    count.exchange(soci::into(total));
+    bindings.bind(count);
+    prepare_statement(count, "SELECT COUNT(*) FROM deadlines" + where);
+    count.execute(true);
+    page.total = total;
+  }
+  if (query.limit < 1) return page;
+  const long long limit = query.limit;
+  const long long offset = std::max<std::int64_t>(query.offset, 0);
+  page.items = select_deadlines(session,
+                                fmt::format("{}{} ORDER BY due_at, id LIMIT :limit OFFSET :offset", kSelect, where),
+                                [&](soci::statement& statement) {
+                                  bindings.bind(statement);
+                                  statement.exchange(soci::use(limit, "limit"));
+                                  statement.exchange(soci::use(offset, "offset"));
+                                });
+  return page;
+}
+
+std::optional<Instant> next_deadline_fire_at(soci::session& session) {
+  std::string at;
+  soci::indicator indicator = soci::i_null;
+  session << "SELECT MIN(next_fire_at) FROM deadlines WHERE next_fire_at IS NOT NULL", soci::into(at, indicator);
+  if (indicator != soci::i_ok) return std::nullopt;
+  return decode_instant(at, "deadlines.next_fire_at", {});
+}
+
+std::int64_t insert_outbox(soci::session& session, const OutboxMessage& message) {
+  const long long event_id = message.event_id;
+  const long long deadline_id = message.deadline_id;
+  const std::string recipients = encode_json(message.recipients, "outbox.recipients", message.case_id);
+  const std::string payload = encode_json(message.payload, "outbox.payload", message.case_id);
+  const std::string created_at = format_instant(message.created_at);
+  session << "INSERT INTO outbox (event_id, case_id, deadline_id, kind, recipients, payload, created_at)"
+             " VALUES (:event_id, :case_id, :deadline_id, :kind, :recipients, :payload, :created_at)",
+      soci::use(event_id, "event_id"), soci::use(message.case_id, "case_id"), soci::use(deadline_id, "deadline_id"),
+      soci::use(message.kind, "kind"), soci::use(recipients, "recipients"), soci::use(payload, "payload"),
+      soci::use(created_at, "created_at");
+  long long id = 0;
+  session.get_last_insert_id("outbox", id);
+  return id;
+}
+
+Page<OutboxMessage> outbox(soci::session& session, std::int64_t limit, std::int64_t offset) {
+  Page<OutboxMessage> page;
+  long long total = 0;
+  session << "SELECT COUNT(*) FROM outbox", soci::into(total);
+  page.total = total;
+  if (limit < 1) return page;
+
+  const long long row_limit = limit;
+  const long long row_offset = std::max<std::int64_t>(offset, 0);
+  long long id = 0;
+  long long event_id = 0;
+  long long deadline_id = 0;
+  std::string case_id, kind, recipients, payload, created_at, delivered_at;
+  soci::indicator delivered_indicator = soci::i_null;
+  soci::statement select(session);
+  exchange_into(select, id, event_id, case_id, deadline_id, kind, recipients, payload, created_at);
+  select.exchange(soci::into(delivered_at, delivered_indicator));
+  select.exchange(soci::use(row_limit, "limit"));
+  select.exchange(soci::use(row_offset, "offset"));
+  prepare_statement(select,
+                    "SELECT id, event_id, case_id, deadline_id, kind, recipients, payload, created_at, delivered_at"
+                    " FROM outbox ORDER BY id LIMIT :limit OFFSET :offset");
+  select.execute();
+  while (select.fetch()) {
+    OutboxMessage message;
+    message.id = id;
+    message.event_id = event_id;
+    message.case_id = case_id;
+    message.deadline_id = deadline_id;
+    message.kind = kind;
+    message.recipients = decode_json(recipients, "outbox.recipients", case_id);
+    message.payload = decode_json(payload, "outbox.payload", case_id);
+    message.created_at = decode_instant(created_at, "outbox.created_at", case_id);
+    if (delivered_indicator == soci::i_ok) {
+      message.delivered_at = decode_instant(delivered_at, "outbox.delivered_at", case_id);
+    }
+    page.items.push_back(std::move(message));
+  }
+  return page;
+}
+
+}  // namespace sitecycle::sqlite

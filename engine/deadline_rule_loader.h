@@ -1,0 +1,18 @@
+// Reads one deadline rule of a workflow file. Cross-references (states, transitions, fields,
+// roles) are checked by the validator, which sees the whole workflow.
+#pragma once
+
+#include "deadline_rule.h"
+#include "yaml_reader.h"
+
+#include <optional>
+#include <string>
+
+namespace sitecycle {
+
+// Reads the rule `id` from its mapping `node` under `rule_path` ("deadlines.review"), reporting
+// every shape problem through `reader`. Returns nullopt when the rule could not be read.
+std::optional<DeadlineRule> read_deadline_rule(YamlReader& reader, const std::string& id, const YAML::Node& node,
+                                               const std::string& rule_path);
+
+}  // namespace sitecycle
