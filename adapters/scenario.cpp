@@ -121,21 +121,101 @@ std::optional<FireAction> read_fire(YamlReader& reader, const YAML::Node& node, 
   return fire;
 }
 
+std::optional<DeadlineExpectation> read_deadline_expectation(YamlReader& reader, const std::string& rule,
+                                                             const YAML::Node& node, const std::string& key_path) {
+  if (!reader.expect_map(node, key_path)) return std::nullopt;
+  reader.check_keys(node, key_path, {"cycle", "status", "due_on", "light", "provisional"});
+  DeadlineExpectation expect;
+  expect.rule = rule;
+  expect.position = position_of(node);
+  if (YAML::Node cycle = node["cycle"]; cycle.IsDefined()) {
+    if (auto value = reader.read_integer(cycle, join_path(key_path, "cycle"))) expect.cycle = static_cast<int>(*value);
+  }
+  if (YAML::Node status = node["status"]; status.IsDefined()) {
+    static const std::set<std::string> kStatuses{"armed", "warned", "breached", "escalated", "paused", "met", "cancelled"};
+    auto text = reader.read_id(status, join_path(key_path, "status"));
+    if (text && !kStatuses.contains(*text)) {
+      reader.report(status, join_path(key_path, "status"), *text,
+                    {"armed、warned、breached、escalated、paused、met 或 cancelled",
+                     "armed, warned, breached, escalated, paused, met or cancelled"});
+    } else if (text) {
+      expect.status = *text;
+    }
+  }
+  if (YAML::Node due = node["due_on"]; due.IsDefined()) {
+    auto text = reader.read_string(due, join_path(key_path, "due_on"));
+    if (text && !parse_date(*text)) {
+      reader.report(due, join_path(key_path, "due_on"), describe_node(due), {"YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"});
+    } else if (text) {
+      expect.due_on = *text;
+    }
+  }
+  if (YAML::Node light = node["light"]; light.IsDefined()) {
+    static const std::set<std::string> kLights{"green", "yellow", "red", "grey", "none"};
+    auto text = reader.read_id(light, join_path(key_path, "light"));
+    if (text && !kLights.contains(*text)) {
+      reader.report(light, join_path(key_path, "light"), *text, {"green、yellow、red、grey 或 none", "green, yellow, red, grey or none"});
+    } else if (text) {
+      expect.light = *text;
+    }
+  }
+  if (YAML::Node provisional = node["provisional"]; provisional.IsDefined()) {
+    expect.provisional = reader.read_bool(provisional, join_path(key_path, "provisional"));
+  }
+  return expect;
+}
+
+void read_deadline_expectations(YamlReader& reader, const YAML::Node& node, const std::string& key_path,
+                                Expectation& expect) {
+  if (!node.IsDefined() || !reader.expect_map(node, key_path)) return;
+  for (const auto& pair : node) {
+    std::string rule_path = join_path(key_path, pair.first.Scalar());
+    auto rule = reader.read_id(pair.first, rule_path);
+    if (!rule) continue;
+    if (auto deadline = read_deadline_expectation(reader, *rule, pair.second, rule_path)) {
+      expect.deadlines.push_back(std::move(*deadline));
+    }
+  }
+}
+
+void read_event_counts(YamlReader& reader, const YAML::Node& node, const std::string& key_path, Expectation& expect) {
+  if (!node.IsDefined() || !reader.expect_map(node, key_path)) return;
+  for (const auto& pair : node) {
+    std::string kind_path = join_path(key_path, pair.first.Scalar());
+    auto kind = reader.read_id(pair.first, kind_path);
+    auto count = reader.read_integer(pair.second, kind_path);
+    if (kind && count && *count >= 0) {
+      expect.event_counts[*kind] = static_cast<int>(*count);
+    } else if (count) {
+      reader.report(pair.second, kind_path, describe_node(pair.second), {"不小于 0 的整数", "an integer of at least 0"});
+    }
+  }
+}
+
 std::optional<Expectation> read_expect(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
   if (!reader.expect_map(node, key_path)) return std::nullopt;
-  reader.check_keys(node, key_path, {"case", "state", "fields"});
+  reader.check_keys(node, key_path, {"case", "state", "fields", "deadlines", "events"});
   Expectation expect;
   expect.case_name = read_case_name(reader, reader.require(node, "case", key_path), join_path(key_path, "case")).value_or("");
   if (YAML::Node state = node["state"]; state.IsDefined()) expect.state = reader.read_id(state, join_path(key_path, "state"));
   expect.fields = read_object(reader, node["fields"], join_path(key_path, "fields"));
-  if (!expect.state && expect.fields.empty()) {
+  read_deadline_expectations(reader, node["deadlines"], join_path(key_path, "deadlines"), expect);
+  read_event_counts(reader, node["events"], join_path(key_path, "events"), expect);
+  if (!expect.state && expect.fields.empty() && expect.deadlines.empty() && expect.event_counts.empty()) {
     reader.report(node, key_path, "", {"state 或 fields", "state or fields"});
   }
   return expect;
 }
 
 void read_step(YamlReader& reader, const YAML::Node& node, const std::string& key_path, ScenarioStep& step) {
-  reader.check_keys(node, key_path, {"at", "advance", "create", "fire", "expect", "expect_rejection", "note"});
+  reader.check_keys(node, key_path, {"at", "advance", "restart", "create", "fire", "expect", "expect_rejection", "note"});
+  if (YAML::Node restart = node["restart"]; restart.IsDefined()) {
+    auto value = reader.read_bool(restart, join_path(key_path, "restart"));
+    if (value && !*value) {
+      reader.report(restart, join_path(key_path, "restart"), describe_node(restart), {"true，或删除该键", "true, or remove the key"});
+    }
+    step.restart = value.value_or(false);
+  }
   if (YAML::Node at = node["at"]; at.IsDefined()) step.time = read_time(reader, at, join_path(key_path, "at"));
   if (YAML::Node advance = node["advance"]; advance.IsDefined()) step.advance = read_advance(reader, advance, join_path(key_path, "advance"));
   if (YAML::Node create = node["create"]; create.IsDefined()) step.create = read_create(reader, create, join_path(key_path, "create"));
@@ -153,13 +233,15 @@ void read_step(YamlReader& reader, const YAML::Node& node, const std::string& ke
     step.expect_rejection = code;
   }
 
-  int actions = int(step.create.has_value()) + int(step.fire.has_value()) + int(step.advance.has_value());
+  int actions = int(step.create.has_value()) + int(step.fire.has_value()) + int(step.advance.has_value()) +
+                int(step.restart);
   if (actions > 1) {
     reader.report(node, key_path, LocalizedText{fmt::format("{} 个操作", actions), fmt::format("{} actions", actions)},
-                  {"每步至多一个 create、fire 或 advance", "at most one of create, fire or advance per step"});
+                  {"每步至多一个 create、fire、advance 或 restart", "at most one of create, fire, advance or restart per step"});
   }
   if (actions == 0 && !step.expect && step.time.kind == StepTime::Kind::unchanged && step.note.empty()) {
-    reader.report(node, key_path, LocalizedText{"空步骤", "an empty step"}, {"create、fire、advance、expect、at 或 note", "create, fire, advance, expect, at or note"});
+    reader.report(node, key_path, LocalizedText{"空步骤", "an empty step"},
+                  {"create、fire、advance、restart、expect、at 或 note", "create, fire, advance, restart, expect, at or note"});
   }
   if (step.expect_rejection && !step.create && !step.fire) {
     reader.report(node, key_path, LocalizedText{"没有操作的 expect_rejection", "expect_rejection without an action"}, {"与 create 或 fire 同一步", "a create or fire in the same step"});

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,10 +44,24 @@ struct FireAction {
   std::string comment;
 };
 
+// What one deadline of a case must look like: the latest cycle of the rule, unless `cycle` is
+// given. Unset members are not checked.
+struct DeadlineExpectation {
+  std::string rule;
+  std::optional<int> cycle;
+  std::optional<std::string> status;  // a deadline_status_name
+  std::optional<std::string> due_on;  // YYYY-MM-DD
+  std::optional<std::string> light;   // green, yellow, red, grey, none
+  std::optional<bool> provisional;
+  Position position;
+};
+
 struct Expectation {
   std::string case_name;
   std::optional<std::string> state;
   nlohmann::json fields = nlohmann::json::object();
+  std::vector<DeadlineExpectation> deadlines;
+  std::map<std::string, int> event_counts;  // event kind -> how many the case has in all
 };
 
 struct ScenarioStep {
@@ -54,6 +69,7 @@ struct ScenarioStep {
   Position position;
   StepTime time;
   std::optional<std::chrono::seconds> advance;
+  bool restart = false;  // simulate a server restart: only what the store holds survives
   std::optional<CreateAction> create;
   std::optional<FireAction> fire;
   std::optional<Expectation> expect;

@@ -17,8 +17,8 @@ namespace {
 // and the report marks their events "dated": false.
 class ScenarioRunner {
  public:
-  ScenarioRunner(const Scenario& scenario, CaseService& service, Instant start, Language language)
-      : scenario_(scenario), service_(service), clock_(start), language_(language) {}
+  ScenarioRunner(const Scenario& scenario, ReplayServices& services, Instant start, Language language)
+      : scenario_(scenario), services_(services), clock_(start), language_(language) {}
 
   ScenarioRun run();
 
@@ -27,6 +27,13 @@ class ScenarioRunner {
   void run_create(const ScenarioStep& step, const CreateAction& create);
   void run_fire(const ScenarioStep& step, const FireAction& fire);
   void check_expectation(const ScenarioStep& step, const Expectation& expect);
+  void check_deadline(const ScenarioStep& step, const std::string& case_name, const std::string& case_id,
+                      const DeadlineExpectation& expect);
+  void check_event_counts(const ScenarioStep& step, const Expectation& expect, const std::string& case_id);
+  void fire_due_deadlines(const ScenarioStep& step);
+  void restart(const ScenarioStep& step);
+  nlohmann::json deadline_reports(const std::string& case_id, const std::vector<StoredEvent>& events);
+  CaseService& service() { return services_.cases(); }
   void record_outcome(const ScenarioStep& step, const CommandOutcome& outcome);
   void check_rejection(const ScenarioStep& step, const Problem& problem);
   void check_unexpected_success(const ScenarioStep& step);
@@ -36,7 +43,7 @@ class ScenarioRunner {
   nlohmann::json case_reports();
 
   const Scenario& scenario_;
-  CaseService& service_;
+  ReplayServices& services_;
   ManualClock clock_;
   Language language_;
   bool dated_ = true;
@@ -72,14 +79,16 @@ void ScenarioRunner::run_step(const ScenarioStep& step) {
   }
   dated_ = step.time.kind != StepTime::Kind::not_published;
   if (step.advance) clock_.advance(*step.advance);
+  if (step.restart) restart(step);
+  fire_due_deadlines(step);
   if (step.create) run_create(step, *step.create);
   if (step.fire) run_fire(step, *step.fire);
   if (step.expect) check_expectation(step, *step.expect);
 }
 
 void ScenarioRunner::run_create(const ScenarioStep& step, const CreateAction& create) {
-  CreateCaseRequest request{create.workflow, create.case_id, create.data, create.actor, event_comment(create.comment)};
-  Result<CommandOutcome> outcome = service_.create_case(request, clock_.now());
+  CreateCaseRequest request{create.workflow, create.case_id, create.data, create.actor, event_comment(create.comment), dated_};
+  Result<CommandOutcome> outcome = service().create_case(request, clock_.now());
   if (!outcome) {
     check_rejection(step, outcome.problem());
     return;
@@ -99,8 +108,8 @@ void ScenarioRunner::run_fire(const ScenarioStep& step, const FireAction& fire) 
     return;
   }
   FireRequest request{*case_id, TransitionRequest{fire.transition, fire.actor, fire.input, event_comment(fire.comment)},
-                      std::nullopt};
-  Result<CommandOutcome> outcome = service_.fire(request, clock_.now());
+                      std::nullopt, dated_};
+  Result<CommandOutcome> outcome = service().fire(request, clock_.now());
   if (!outcome) {
     check_rejection(step, outcome.problem());
     return;
@@ -119,10 +128,10 @@ void ScenarioRunner::record_outcome(const ScenarioStep& step, const CommandOutco
   }
   // Name each opened case after its opener: parcel.investigation.
   for (const std::string& opened : outcome.opened_cases) {
-    for (const CaseLink& back : service_.store().links_of(opened)) {
+    for (const CaseLink& back : services_.store().links_of(opened)) {
       auto parent = aliases_.find(back.linked_case_id);
       if (parent == aliases_.end()) continue;
-      for (const CaseLink& forward : service_.store().links_of(back.linked_case_id)) {
+      for (const CaseLink& forward : services_.store().links_of(back.linked_case_id)) {
         if (forward.linked_case_id == opened) aliases_[opened] = parent->second + "." + forward.role;
       }
     }
@@ -149,7 +158,7 @@ void ScenarioRunner::check_unexpected_success(const ScenarioStep& step) {
 
 void ScenarioRunner::check_expectation(const ScenarioStep& step, const Expectation& expect) {
   std::optional<std::string> case_id = resolve_case(expect.case_name);
-  std::optional<StoredCase> stored = case_id ? service_.store().find_case(*case_id) : std::nullopt;
+  std::optional<StoredCase> stored = case_id ? services_.store().find_case(*case_id) : std::nullopt;
   if (!stored) {
     fail(step, fmt::format("场景中没有名为 {} 的案件", expect.case_name), fmt::format("no case named {} in this scenario", expect.case_name));
     return;
@@ -166,6 +175,62 @@ void ScenarioRunner::check_expectation(const ScenarioStep& step, const Expectati
            fmt::format("case {} field {} should be {}, but is {}", expect.case_name, field, expected.dump(), found));
     }
   }
+  for (const DeadlineExpectation& deadline : expect.deadlines) check_deadline(step, expect.case_name, *case_id, deadline);
+  check_event_counts(step, expect, *case_id);
+}
+
+void ScenarioRunner::check_deadline(const ScenarioStep& step, const std::string& case_name, const std::string& case_id,
+                                    const DeadlineExpectation& expect) {
+  std::optional<DeadlineRecord> found;
+  for (DeadlineRecord& record : services_.store().deadlines_of(case_id)) {
+    if (record.rule_id != expect.rule) continue;
+    if (expect.cycle ? record.cycle == *expect.cycle : (!found || record.cycle > found->cycle)) found = std::move(record);
+  }
+  std::string deadline_name = expect.cycle ? fmt::format("{} (cycle {})", expect.rule, *expect.cycle) : expect.rule;
+  if (!found) {
+    fail(step, fmt::format("案件 {} 没有期限 {}", case_name, deadline_name), fmt::format("case {} has no deadline {}", case_name, deadline_name));
+    return;
+  }
+  auto mismatch = [&](std::string_view item, const std::string& expected, const std::string& actual) {
+    if (expected == actual) return;
+    fail(step, fmt::format("案件 {} 的期限 {} 的 {} 应为 {}，实际为 {}", case_name, deadline_name, item, expected, actual),
+         fmt::format("case {} deadline {} should have {} {}, but has {}", case_name, deadline_name, item, expected, actual));
+  };
+  if (expect.status) mismatch("status", *expect.status, std::string(deadline_status_name(found->state)));
+  if (expect.due_on) mismatch("due_on", *expect.due_on, format_date(found->due_on));
+  if (expect.light) {
+    mismatch("light", *expect.light, std::string(to_string(services_.tracker().view(*found, clock_.now().instant).light)));
+  }
+  if (expect.provisional) mismatch("provisional", *expect.provisional ? "true" : "false", found->provisional ? "true" : "false");
+}
+
+void ScenarioRunner::check_event_counts(const ScenarioStep& step, const Expectation& expect, const std::string& case_id) {
+  if (expect.event_counts.empty()) return;
+  std::map<std::string, int> counts;
+  for (const StoredEvent& event : services_.store().events_of(case_id, 100000, 0).items) ++counts[event.kind];
+  for (const auto& [kind, expected] : expect.event_counts) {
+    int actual = counts[kind];
+    if (actual == expected) continue;
+    fail(step, fmt::format("案件 {} 应有 {} 个 {} 事件，实际有 {} 个", expect.case_name, expected, kind, actual),
+         fmt::format("case {} should have {} {} event(s), but has {}", expect.case_name, expected, kind, actual));
+  }
+}
+
+// Fires what fell due up to the step's time, as the server's timer would have.
+void ScenarioRunner::fire_due_deadlines(const ScenarioStep& step) {
+  Result<std::vector<DeadlineFiringRecord>> fired = services_.deadlines().fire_due(clock_.now());
+  if (!fired) {
+    fail(step, fmt::format("期限处理失败：{}", fired.problem().detail.zh_cn),
+         fmt::format("firing deadlines failed: {}", fired.problem().detail.en));
+  }
+}
+
+void ScenarioRunner::restart(const ScenarioStep& step) {
+  Diagnostics diagnostics;
+  if (services_.restart(diagnostics)) return;
+  for (const Diagnostic& diagnostic : diagnostics) {
+    fail(step, diagnostic.to_string(Language::zh_cn), diagnostic.to_string(Language::en));
+  }
 }
 
 std::optional<std::string> ScenarioRunner::resolve_case(const std::string& name) {
@@ -179,7 +244,7 @@ std::optional<std::string> ScenarioRunner::resolve_case(const std::string& name)
   std::string current = root->second;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     std::optional<std::string> next;
-    for (const CaseLink& link : service_.store().links_of(current)) {
+    for (const CaseLink& link : services_.store().links_of(current)) {
       if (link.role == parts[i]) next = link.linked_case_id;  // links come oldest first
     }
     if (!next) return std::nullopt;
@@ -205,10 +270,10 @@ void ScenarioRunner::fail(const ScenarioStep& step, const std::string& zh_cn, co
 nlohmann::json ScenarioRunner::case_reports() {
   nlohmann::json cases = nlohmann::json::array();
   for (const std::string& id : case_order_) {
-    std::optional<StoredCase> stored = service_.store().find_case(id);
+    std::optional<StoredCase> stored = services_.store().find_case(id);
     if (!stored) continue;
     nlohmann::json events = nlohmann::json::array();
-    Page<StoredEvent> page = service_.store().events_of(id, 1000, 0);
+    Page<StoredEvent> page = services_.store().events_of(id, 100000, 0);
     for (const StoredEvent& event : page.items) {
       auto dated = event_dated_.find(event.id);
       events.push_back({{"kind", event.kind},
@@ -224,9 +289,45 @@ nlohmann::json ScenarioRunner::case_reports() {
                      {"workflow", stored->workflow_id},
                      {"state", stored->state},
                      {"version", stored->version},
-                     {"events", events}});
+                     {"events", events},
+                     {"deadlines", deadline_reports(id, page.items)}});
   }
   return cases;
+}
+
+// Each deadline cycle with its due date and when it was warned, breached, escalated, met or
+// cancelled (from the case's events, so a restart loses nothing).
+nlohmann::json ScenarioRunner::deadline_reports(const std::string& case_id, const std::vector<StoredEvent>& events) {
+  nlohmann::json reports = nlohmann::json::array();
+  for (const DeadlineRecord& record : services_.store().deadlines_of(case_id)) {
+    nlohmann::json report{{"deadline", record.rule_id},
+                          {"cycle", record.cycle},
+                          {"agency", record.agency_id},
+                          {"started_on", format_date(record.started_on)},
+                          {"due_on", format_date(record.due_on)},
+                          {"due_at", format_instant(record.due_at)},
+                          {"status", deadline_status_name(record.state)},
+                          {"provisional", record.provisional},
+                          {"missing_years", record.missing_years}};
+    nlohmann::json escalated = nlohmann::json::array();
+    for (const StoredEvent& event : events) {
+      if (event.input.value("deadline_id", std::int64_t{0}) != record.id) continue;
+      // The instant it fell due; the replay fires it when the clock next moves, as a server
+      // that was down would.
+      std::string at = event.input.value("scheduled_at", format_instant(event.at));
+      if (event.kind == "deadline_warning") report["warned_at"] = at;
+      if (event.kind == "deadline_breached") report["breached_at"] = at;
+      if (event.kind == "deadline_escalated") escalated.push_back(at);
+    }
+    if (!escalated.empty()) report["escalated_at"] = escalated;
+    if (record.ended_at) {
+      bool met = record.state.progress == DeadlineProgress::met;
+      report[met ? "met_at" : "cancelled_at"] = format_instant(*record.ended_at);
+      report["end_reason"] = record.end_reason;
+    }
+    reports.push_back(std::move(report));
+  }
+  return reports;
 }
 
 std::optional<Instant> first_dated_step(const Scenario& scenario) {
@@ -248,11 +349,48 @@ ScenarioRun malformed(Diagnostics diagnostics, const std::filesystem::path& file
 
 }  // namespace
 
-ScenarioRun run_scenario(const Scenario& scenario, CaseService& service, Instant default_start, Language language) {
+ReplayServices::ReplayServices(std::filesystem::path workflows_folder, CaseStore& store)
+    : workflows_folder_(std::move(workflows_folder)), store_(store) {}
+
+std::unique_ptr<ReplayServices> ReplayServices::open(const std::filesystem::path& workflows_folder, CaseStore& store,
+                                                     Diagnostics& diagnostics) {
+  std::unique_ptr<ReplayServices> services(new ReplayServices(workflows_folder, store));
+  if (!services->load(diagnostics)) return nullptr;
+  return services;
+}
+
+bool ReplayServices::load(Diagnostics& diagnostics) {
+  deadlines_.reset();
+  cases_.reset();
+  environment_.reset();
+
+  LoadedWorkflows loaded = load_workflow_folder(workflows_folder_);
+  if (!loaded.diagnostics.empty()) {
+    for (Diagnostic& diagnostic : loaded.diagnostics) diagnostics.push_back(std::move(diagnostic));
+    return false;
+  }
+  LoadedDeadlineEnvironment environment = load_deadline_environment(workflows_folder_, loaded.workflows);
+  if (!environment.environment) {
+    for (Diagnostic& diagnostic : environment.diagnostics) diagnostics.push_back(std::move(diagnostic));
+    return false;
+  }
+  std::size_t problems_before = diagnostics.size();
+  std::shared_ptr<const WorkflowRegistry> registry = pin_workflows(loaded, store_, diagnostics);
+  if (diagnostics.size() != problems_before) return false;
+
+  environment_ = std::move(environment.environment);
+  cases_ = std::make_unique<CaseService>(registry, store_, environment_->tracker.get());
+  deadlines_ = std::make_unique<DeadlineService>(registry, store_, *environment_->tracker);
+  return true;
+}
+
+bool ReplayServices::restart(Diagnostics& diagnostics) { return load(diagnostics); }
+
+ScenarioRun run_scenario(const Scenario& scenario, ReplayServices& services, Instant default_start, Language language) {
   Instant start = scenario.start.value_or(first_dated_step(scenario).value_or(default_start));
   // Undated steps before the first dated one run at that first date, and the report marks
   // their events "dated": false, so no date is claimed for them.
-  ScenarioRunner runner(scenario, service, start, language);
+  ScenarioRunner runner(scenario, services, start, language);
   return runner.run();
 }
 
@@ -270,13 +408,9 @@ ScenarioRun replay_scenario_file(const std::filesystem::path& file, CaseStore& s
   std::optional<Scenario> scenario = parse_scenario(text.str(), file, diagnostics);
   if (!scenario) return malformed(std::move(diagnostics), file, language);
 
-  LoadedWorkflows loaded = load_workflow_folder(scenario->workflows_folder);
-  if (!loaded.diagnostics.empty()) return malformed(std::move(loaded.diagnostics), file, language);
-  std::shared_ptr<const WorkflowRegistry> registry = pin_workflows(loaded, store, diagnostics);
-  if (!diagnostics.empty()) return malformed(std::move(diagnostics), file, language);
-
-  CaseService service(registry, store);
-  return run_scenario(*scenario, service, default_start, language);
+  std::unique_ptr<ReplayServices> services = ReplayServices::open(scenario->workflows_folder, store, diagnostics);
+  if (!services) return malformed(std::move(diagnostics), file, language);
+  return run_scenario(*scenario, *services, default_start, language);
 }
 
 }  // namespace sitecycle

@@ -77,6 +77,7 @@ class CommandRun {
                           std::optional<std::int64_t> expected_version, int depth);
 
   CommandOutcome& outcome() { return outcome_; }
+  bool deadlines_changed() const { return deadlines_changed_; }
 
  private:
   Status open_cases(const StoredCase& opener, const AppliedTransition& applied, const Actor& actor, int depth);
@@ -93,6 +94,7 @@ class CommandRun {
   const DeadlineTracker* deadlines_;
   const Moment& now_;
   bool time_known_;
+  bool deadlines_changed_ = false;
   CommandOutcome outcome_;
 };
 
@@ -127,6 +129,7 @@ Status CommandRun::track_deadlines(const Workflow& workflow, const CaseStep& ste
     }
   }
   for (const DeadlineRecord& record : changes.started) transaction_.insert_deadline(record);
+  deadlines_changed_ = deadlines_changed_ || !changes.empty();
   for (auto& effect : changes.effects) event.effects.push_back(std::move(effect));
   return Ok{};
 }
@@ -353,6 +356,7 @@ Result<CommandOutcome> CaseService::create_case(const CreateCaseRequest& request
         run.create(request.workflow_id, request.case_id, request.data, request.actor, request.comment, false);
     if (!created) return created.problem();
     transaction->commit();
+    if (run.deadlines_changed() && deadlines_changed_) deadlines_changed_();
     run.outcome().stored = std::move(created).value();
     return std::move(run.outcome());
   } catch (const StoreError& error) {
@@ -368,6 +372,7 @@ Result<CommandOutcome> CaseService::fire(const FireRequest& request, const Momen
     Result<StoredCase> fired = run.fire(request.case_id, request.transition, request.expected_version, 0);
     if (!fired) return fired.problem();
     transaction->commit();
+    if (run.deadlines_changed() && deadlines_changed_) deadlines_changed_();
     run.outcome().stored = std::move(fired).value();
     return std::move(run.outcome());
   } catch (const StoreError& error) {

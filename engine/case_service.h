@@ -12,6 +12,7 @@
 #include "runtime.h"
 #include "workflow_registry.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,10 +67,15 @@ class CaseService {
   CaseStore& store() { return store_; }
   const DeadlineTracker* deadlines() const { return deadlines_; }
 
+  // Called after each committed command that started or changed a deadline, so a timer can
+  // look at the store again. Set it before the service is shared between threads.
+  void set_deadlines_changed_listener(std::function<void()> listener) { deadlines_changed_ = std::move(listener); }
+
  private:
   std::shared_ptr<const WorkflowRegistry> registry_;
   CaseStore& store_;
   const DeadlineTracker* deadlines_;
+  std::function<void()> deadlines_changed_;
 };
 
 // Case ids: lowercase ASCII letters, digits and underscores, starting with a letter, at most

@@ -1,4 +1,6 @@
 #include "adapters/clock.h"
+#include "adapters/deadline_scheduler.h"
+#include "adapters/deadline_setup.h"
 #include "adapters/demo_loader.h"
 #include "adapters/sqlite_case_store.h"
 #include "adapters/workflow_files.h"
@@ -102,6 +104,15 @@ int run_serve(const ServeOptions& options, Language language) {
     return kExitUsage;
   }
 
+  LoadedDeadlineEnvironment deadline_setup = load_deadline_environment(options.workflows_folder, loaded.workflows);
+  if (!deadline_setup.environment) {
+    print_diagnostics(language, deadline_setup.diagnostics);
+    print_error(language, fmt::format("流程目录 {} 中的日历或机构文件无效，服务未启动", options.workflows_folder),
+                fmt::format("the calendars or agencies in {} are invalid; the server did not start", options.workflows_folder));
+    return kExitUsage;
+  }
+  const DeadlineTracker& tracker = *deadline_setup.environment->tracker;
+
   std::unique_ptr<SqliteCaseStore> store;
   try {
     store = std::make_unique<SqliteCaseStore>(*database);
@@ -115,8 +126,18 @@ int run_serve(const ServeOptions& options, Language language) {
     print_diagnostics(language, pin_problems);
     return kExitUsage;
   }
-  CaseService service(registry, *store);
+  CaseService service(registry, *store, &tracker);
+  DeadlineService deadlines(registry, *store, tracker);
+  if (Result<int> recomputed = deadlines.recompute_provisional(clock->now()); !recomputed) {
+    spdlog::error("provisional deadlines not recomputed: {}", recomputed.problem().detail.en);
+  } else if (*recomputed > 0) {
+    spdlog::info("provisional deadlines recomputed with the calendars now loaded: {}", *recomputed);
+  }
   if (options.demo) report_demo(load_demo(options.examples_folder, service, clock->now().instant, language), language);
+
+  DeadlineScheduler scheduler(deadlines, *store, *clock);
+  service.set_deadlines_changed_listener([&scheduler] { scheduler.poke(); });
+  scheduler.start();
 
   http::ApiRouter router(service, *clock);
   http::HttpServerOptions server_options;
@@ -136,6 +157,7 @@ int run_serve(const ServeOptions& options, Language language) {
   std::cout << fmt::format("listening on http://{}:{}", shown_host, port) << std::endl;
   spdlog::info("server started: listen={}:{} database={} workflows={}", shown_host, port, *database, options.workflows_folder);
   server.wait();
+  scheduler.stop();
   spdlog::info("server stopped");
   return kExitSuccess;
 }

@@ -168,3 +168,62 @@ TEST_CASE("replay into an SQLite file keeps the cases", "[cli][replay][sqlite]")
   CHECK(second.exit_code == 1);
   CHECK(second.err.find("jiading_beihongqiao_84_01b") != std::string::npos);
 }
+
+namespace {
+
+// The report entry of one deadline cycle of the scenario's first case.
+nlohmann::json reported_deadline(const nlohmann::json& report, const std::string& rule, int cycle) {
+  for (const auto& reported : report["scenarios"][0]["cases"][0]["deadlines"]) {
+    if (reported["deadline"] == rule && reported["cycle"] == cycle) return reported;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("replay pauses the review clock for correction", "[cli][replay][deadline]") {
+  CommandResult result = run_sitecycle("replay tests/scenarios/review_pause_resume.yaml --lang en");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  nlohmann::json report = nlohmann::json::parse(result.out);
+  nlohmann::json review = reported_deadline(report, "review", 1);
+  REQUIRE(review.is_object());
+  CHECK(review["started_on"] == "2026-02-10");
+  CHECK(review["due_on"] == "2026-04-02");
+  CHECK(review["status"] == "met");
+  CHECK(review["met_at"] == "2026-04-01T07:00:00Z");
+  CHECK(review["provisional"] == false);
+  CHECK_FALSE(review.contains("breached_at"));
+}
+
+TEST_CASE("replay fires warning, breach, escalation once", "[cli][replay][deadline]") {
+  CommandResult result = run_sitecycle("replay tests/scenarios/review_escalation_restart.yaml --lang en");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  nlohmann::json report = nlohmann::json::parse(result.out);
+  nlohmann::json review = reported_deadline(report, "review", 1);
+  REQUIRE(review.is_object());
+  CHECK(review["due_on"] == "2026-10-16");
+  CHECK(review["warned_at"] == "2026-10-12T16:00:00Z");    // start of 10-13, Asia/Shanghai
+  CHECK(review["breached_at"] == "2026-10-16T16:00:00Z");  // end of 10-16
+  CHECK(review["escalated_at"] == nlohmann::json::array({"2026-10-23T16:00:00Z"}));
+
+  std::vector<std::string> kinds;
+  for (const auto& event : report["scenarios"][0]["cases"][0]["events"]) {
+    std::string kind = event["kind"];
+    if (kind.rfind("deadline_", 0) == 0) kinds.push_back(kind);
+  }
+  CHECK(kinds == std::vector<std::string>{"deadline_warning", "deadline_breached", "deadline_escalated"});
+}
+
+TEST_CASE("undated steps start no deadline clock", "[cli][replay][deadline]") {
+  CommandResult result = run_sitecycle("replay examples/case_07_jiading_84_01b.yaml examples/case_11_pudong_caolu_a3_a7.yaml");
+  REQUIRE(result.exit_code == 0);
+  nlohmann::json report = nlohmann::json::parse(result.out);
+  for (const auto& scenario : report["scenarios"]) {
+    for (const auto& reported_case : scenario["cases"]) {
+      INFO(reported_case["name"]);
+      CHECK(reported_case["deadlines"].empty());
+    }
+  }
+}
