@@ -23,7 +23,7 @@ struct Route {
   RouteHandler handler;
 };
 
-constexpr std::array<Route, 7> kRoutes{{
+constexpr std::array<Route, 10> kRoutes{{
     {"GET", "/api/v1/health", &get_health},
     {"GET", "/api/v1/workflows", &list_workflows},
     {"GET", "/api/v1/cases", &list_cases},
@@ -31,6 +31,9 @@ constexpr std::array<Route, 7> kRoutes{{
     {"GET", "/api/v1/cases/{}", &get_case},
     {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition},
     {"GET", "/api/v1/cases/{}/events", &list_events},
+    {"GET", "/api/v1/deadlines", &list_deadlines},
+    {"GET", "/api/v1/deadlines.ics", &get_deadline_feed},
+    {"GET", "/api/v1/calendars/{}/working-days", &count_working_days},
 }};
 
 // The segments after the leading '/'; nullopt when there is no leading '/'.
@@ -95,6 +98,17 @@ Problem store_unavailable_problem() {
                        "The case store is unavailable and the server logged the cause; retry later"});
 }
 
+// A body sent as is, with the same language headers as a JSON reply.
+HttpResponse text_response(int status, TextBody text, Language language) {
+  HttpResponse response;
+  response.status = status;
+  response.set_header("Content-Type", std::move(text.content_type));
+  response.set_header("Content-Language", std::string(language_tag(language)));
+  response.set_header("Vary", "Accept-Language");
+  response.body = std::move(text.content);
+  return response;
+}
+
 HttpResponse render_result(RouteResult result, const HttpRequest& request, Language language) {
   if (!result) {
     Problem problem = std::move(result).take_problem();
@@ -111,7 +125,8 @@ HttpResponse render_result(RouteResult result, const HttpRequest& request, Langu
   }
 
   JsonReply& reply = result.value();
-  HttpResponse response = json_response(reply.status, reply.body, language);
+  HttpResponse response = reply.text ? text_response(reply.status, std::move(*reply.text), language)
+                                     : json_response(reply.status, reply.body, language);
   for (auto& [name, value] : reply.headers) response.set_header(name, std::move(value));
   return response;
 }

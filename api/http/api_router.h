@@ -9,7 +9,7 @@
 
 namespace sitecycle::http {
 
-// Routes (all JSON, errors as application/problem+json):
+// Routes (JSON unless noted, errors as application/problem+json):
 //   GET  /api/v1/health
 //   GET  /api/v1/workflows
 //   GET  /api/v1/cases?workflow=&state=&limit=&offset=
@@ -17,8 +17,12 @@ namespace sitecycle::http {
 //   GET  /api/v1/cases/{id}
 //   POST /api/v1/cases/{id}/transitions/{transition}
 //   GET  /api/v1/cases/{id}/events?limit=&offset=
-// The actor comes from the X-Actor-Role, X-Actor-Org and X-Actor-User headers; POSTs require
-// X-Actor-Role. Accept-Language picks zh-CN (default) or en for titles and details.
+//   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
+//   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
+//   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
+// The actor comes from the X-Actor-Role, X-Actor-Org and X-Actor-User headers; POSTs and the
+// deadline feed require X-Actor-Role. Accept-Language picks zh-CN (default) or en for titles
+// and details.
 //
 // Thread-safety: handle() may run on several threads at once. The router holds no mutable
 // state, and CaseService and the clock are thread-safe.

@@ -1,4 +1,5 @@
 // Routes on the case collection and single cases: list, create, read.
+#include "deadline_views.h"
 #include "json_views.h"
 #include "request_reading.h"
 #include "route_context.h"
@@ -57,7 +58,15 @@ CaseDetail detail_after_command(const RouteContext& context, const StoredCase& s
 
   spdlog::warn("case_detail_after_command_failed case={} code={} detail=\"{}\"", stored.id,
                to_string(detail.problem().code), detail.problem().detail.en);
-  return CaseDetail{stored, {}, {}};
+  return CaseDetail{stored, {}, {}, {}};
+}
+
+nlohmann::json case_detail_body(const RouteContext& context, const CaseDetail& detail) {
+  const WorkflowRegistry& registry = context.service.registry();
+  nlohmann::json body = case_detail_json(detail, registry);
+  DeadlineDisplay display{registry, context.service.deadlines(), context.clock.now().instant};
+  body["deadlines"] = deadlines_json(detail.deadlines, display);
+  return body;
 }
 
 RouteResult list_cases(const RouteContext& context) {
@@ -101,9 +110,7 @@ RouteResult create_case(const RouteContext& context) {
   // Reply with the new case and the transitions the actor may fire.
   const StoredCase& stored = outcome->stored;
   CaseDetail detail = detail_after_command(context, stored, *actor);
-  return JsonReply{201,
-                   case_detail_json(detail, context.service.registry()),
-                   {{"Location", "/api/v1/cases/" + stored.id}}};
+  return JsonReply{201, case_detail_body(context, detail), {{"Location", "/api/v1/cases/" + stored.id}}};
 }
 
 RouteResult get_case(const RouteContext& context) {
@@ -114,7 +121,7 @@ RouteResult get_case(const RouteContext& context) {
 
   Result<CaseDetail> detail = context.service.case_detail(case_id, *actor);
   if (!detail) return std::move(detail).take_problem();
-  return JsonReply{200, case_detail_json(*detail, context.service.registry()), {}};
+  return JsonReply{200, case_detail_body(context, *detail), {}};
 }
 
 }  // namespace sitecycle::http

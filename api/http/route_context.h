@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,11 +25,19 @@ struct RouteContext {
   const Clock& clock;
 };
 
-// A successful reply before rendering; the router adds Content-Type and language headers.
+// A reply body that is not JSON, such as an iCalendar feed, sent as is.
+struct TextBody {
+  std::string content_type;  // such as "text/calendar; charset=utf-8"
+  std::string content;
+};
+
+// A successful reply before rendering. The router adds Content-Type and language headers, and
+// sends `body` as JSON unless `text` is set.
 struct JsonReply {
   int status = 200;
   nlohmann::json body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<TextBody> text = std::nullopt;
 };
 
 using RouteResult = Result<JsonReply>;
@@ -48,6 +57,12 @@ RouteResult get_case(const RouteContext& context);
 RouteResult fire_transition(const RouteContext& context);
 // GET /api/v1/cases/{id}/events
 RouteResult list_events(const RouteContext& context);
+// GET /api/v1/deadlines
+RouteResult list_deadlines(const RouteContext& context);
+// GET /api/v1/deadlines.ics
+RouteResult get_deadline_feed(const RouteContext& context);
+// GET /api/v1/calendars/{calendar}/working-days
+RouteResult count_working_days(const RouteContext& context);
 
 }  // namespace sitecycle::http
 
@@ -61,5 +76,8 @@ Problem case_not_found_problem(std::string_view case_id);
 // with no links or transitions rather than reporting an error the client might retry.
 CaseDetail detail_after_command(const RouteContext& context, const StoredCase& stored,
                                 const Actor& actor);
+
+// case_detail_json plus the case's deadlines, with their lights at the request's clock time.
+nlohmann::json case_detail_body(const RouteContext& context, const CaseDetail& detail);
 
 }  // namespace sitecycle::http

@@ -44,7 +44,7 @@ RouteResult fire_transition(const RouteContext& context) {
 
   // Reply with the case after the change and every event the command wrote.
   CaseDetail detail = detail_after_command(context, outcome->stored, *actor);
-  nlohmann::json reply = case_detail_json(detail, context.service.registry());
+  nlohmann::json reply = case_detail_body(context, detail);
   reply["events"] = events_json(outcome->events);
   return JsonReply{200, std::move(reply), {}};
 }
