@@ -53,6 +53,8 @@ nlohmann::json encode_deadline(const DeadlineRecord& record) {
       {"warning_working_days", record.warning_working_days},
       {"started_on", date_text(record.started_on)},
       {"started_at", format_instant(record.started_at)},
+      {"anchor_on", date_text(record.anchor_on.ok() ? record.anchor_on : record.started_on)},
+      {"periods", record.periods},
       {"pauses", pauses},
       {"due_on", date_text(record.due_on)},
       {"due_at", format_instant(record.due_at)},
@@ -87,6 +89,8 @@ DeadlineRecord decode_deadline(const nlohmann::json& json) {
     record.warning_working_days = json.at("warning_working_days").get<int>();
     record.started_on = date_of(json, "started_on");
     record.started_at = instant_of(json, "started_at");
+    record.anchor_on = json.contains("anchor_on") ? date_of(json, "anchor_on") : record.started_on;
+    record.periods = json.value("periods", 1);
     for (const auto& pause : json.at("pauses")) {
       PauseInterval interval{date_of(pause, "from"), std::nullopt};
       if (!pause.at("to").is_null()) interval.to = date_of(pause, "to");

@@ -52,6 +52,11 @@ struct DeadlineRecord {
   int warning_working_days = 3;
   Date started_on;
   Instant started_at{};
+  // A fixed cadence (repeat from the previous due date) counts every cycle from the first
+  // cycle's start, so month ends and days moved off weekends do not drift: cycle k is due
+  // `periods` x `amount` after `anchor_on`. Other cycles have anchor_on == started_on, periods 1.
+  Date anchor_on;
+  int periods = 1;
   std::vector<PauseInterval> pauses;
 
   Date due_on;          // the last day of the period

@@ -153,7 +153,7 @@ std::optional<AgencySelector> read_agency(YamlReader& reader, const YAML::Node& 
   std::string kind = reader.read_required_id(node, "kind", key_path);
   if (kind.empty()) return std::nullopt;
   if (kind != "eeb" && kind != "pnrb" && kind != "land_reserve") {
-    reader.report(node["kind"], join_path(key_path, "kind"), kind,
+    reader.report(node["kind"], join_path(key_path, "kind"), describe_node(node["kind"]),
                   {"eeb、pnrb 或 land_reserve", "eeb, pnrb or land_reserve"});
     return std::nullopt;
   }
@@ -223,7 +223,7 @@ void read_repeat(YamlReader& reader, const YAML::Node& node, const std::string& 
   } else if (from == "previous_due") {
     rule.repeat = RepeatFrom::previous_due;
   } else if (!from.empty()) {
-    reader.report(node["from"], join_path(key_path, "from"), from,
+    reader.report(node["from"], join_path(key_path, "from"), describe_node(node["from"]),
                   {"completion 或 previous_due", "completion or previous_due"});
   }
 }
@@ -239,7 +239,7 @@ void read_citation(YamlReader& reader, const YAML::Node& node, const std::string
     static const std::vector<std::string> kStatuses{"verified", "verified_secondary", "unverified", "not_found",
                                                     "analogue", "derived", "setting"};
     if (std::find(kStatuses.begin(), kStatuses.end(), *text) == kStatuses.end()) {
-      reader.report(status, join_path(rule_path, "source_status"), *text,
+      reader.report(status, join_path(rule_path, "source_status"), describe_node(status),
                     {"verified、verified_secondary、unverified、not_found、analogue、derived 或 setting",
                      "verified, verified_secondary, unverified, not_found, analogue, derived or setting"});
     } else {

@@ -17,6 +17,9 @@ Date next_working_day_from(Date date, const WorkingDayCalendar& calendar) {
   return Date{day};
 }
 
+// "1 working day" or "N working days", for the English summaries.
+std::string working_days_en(int count) { return fmt::format("{} working day{}", count, count == 1 ? "" : "s"); }
+
 // Where an open pause ends for the arithmetic: it is treated as zero length.
 Date pause_end(const PauseInterval& pause) { return pause.to ? *pause.to : pause.from; }
 
@@ -130,7 +133,7 @@ DeadlineView view_deadline(const DeadlineRecord& record, Date today, Instant now
     view.light = DeadlineLight::grey;
     view.working_days_left = working_days_left_at_pause(record, calendar);
     view.summary = {fmt::format("已暂停（剩余 {} 个工作日）", view.working_days_left),
-                    fmt::format("paused ({} working days left)", view.working_days_left)};
+                    fmt::format("paused ({} left)", working_days_en(view.working_days_left))};
     return view;
   }
   if (now >= record.due_at) {
@@ -141,7 +144,7 @@ DeadlineView view_deadline(const DeadlineRecord& record, Date today, Instant now
       view.summary = {"已超期", "overdue"};
     } else {
       view.summary = {fmt::format("已超期 {} 个工作日", view.working_days_over),
-                      fmt::format("{} working days overdue", view.working_days_over)};
+                      fmt::format("{} overdue", working_days_en(view.working_days_over))};
     }
     return view;
   }
@@ -151,7 +154,7 @@ DeadlineView view_deadline(const DeadlineRecord& record, Date today, Instant now
     view.summary = {"今日到期", "due today"};
   } else {
     view.summary = {fmt::format("剩余 {} 个工作日", view.working_days_left),
-                    fmt::format("{} working days left", view.working_days_left)};
+                    fmt::format("{} left", working_days_en(view.working_days_left))};
   }
   return view;
 }

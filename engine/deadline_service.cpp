@@ -123,6 +123,9 @@ Result<std::vector<DeadlineFiringRecord>> DeadlineService::fire_due(const Moment
           fired.push_back({record.id, record.case_id, record.rule_id, record.cycle, firing.event, firing.scheduled_at,
                            event_id});
         }
+        // The tracker always moves next_fire_at past `now`; should a row ever stay due, stop its
+        // timer so that the batch loop cannot spin on it.
+        if (record.next_fire_at && *record.next_fire_at <= now.instant) record.next_fire_at.reset();
         if (!transaction->update_deadline(record, expected_version)) {
           return make_problem(ErrorCode::conflict,
                               {fmt::format("期限 {} 正被同时修改；稍后重试", record.id),

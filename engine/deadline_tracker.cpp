@@ -144,8 +144,12 @@ bool DeadlineTracker::schedule(DeadlineRecord& record, const DeadlineRule& rule,
   std::optional<Date> field_date;
   if (rule.duration.kind == DurationKind::before_date) field_date = date_field(case_data, rule.duration.date_field);
   const WorkingDayCalendar& calendar = calendar_of(record);
-  std::optional<DueDate> due =
-      compute_due_date(rule.duration, record.amount, record.started_on, record.pauses, field_date, calendar);
+  // A cycle of a fixed cadence counts from the cadence's anchor; yearly_by cycles need no anchor
+  // because each runs to the next month-day after the previous due date.
+  bool cadence = record.periods > 1 && rule.duration.kind != DurationKind::yearly_by;
+  std::optional<DueDate> due = compute_due_date(rule.duration, cadence ? record.amount * record.periods : record.amount,
+                                                cadence ? record.anchor_on : record.started_on, record.pauses,
+                                                field_date, calendar);
   if (!due) return false;
 
   record.due_on = due->due_on;
@@ -159,7 +163,7 @@ bool DeadlineTracker::schedule(DeadlineRecord& record, const DeadlineRule& rule,
 
 std::optional<DeadlineRecord> DeadlineTracker::start_cycle(const Workflow& workflow, const DeadlineRule& rule,
                                                            const StoredCase& stored, int cycle, Date started_on,
-                                                           Instant now) const {
+                                                           Instant now, const DeadlineRecord* previous_in_cadence) const {
   AgencyChoice agency = choose_agency(rule, stored.data);
   DeadlineRecord record;
   record.case_id = stored.id;
@@ -175,6 +179,8 @@ std::optional<DeadlineRecord> DeadlineTracker::start_cycle(const Workflow& workf
   record.warning_working_days = resolve_amount(rule.warning_working_days, agency.id);
   record.started_on = started_on;
   record.started_at = now;
+  record.anchor_on = previous_in_cadence != nullptr ? previous_in_cadence->anchor_on : started_on;
+  record.periods = previous_in_cadence != nullptr ? previous_in_cadence->periods + 1 : 1;
   record.created_at = now;
   record.updated_at = now;
   if (!schedule(record, rule, stored.data)) return std::nullopt;
@@ -206,8 +212,8 @@ DeadlineChanges DeadlineTracker::on_step(const Workflow& workflow, const CaseSte
       record.updated_at = now;
       return true;
     };
-    auto start_next = [&](Date started_on) {
-      if (auto started = start_cycle(workflow, rule, *step.after, ++last_cycle, started_on, now)) {
+    auto start_next = [&](Date started_on, const DeadlineRecord* previous_in_cadence = nullptr) {
+      if (auto started = start_cycle(workflow, rule, *step.after, ++last_cycle, started_on, now, previous_in_cadence)) {
         changes.effects.push_back(effect_of(*started, "started"));
         changes.started.push_back(std::move(*started));
       }
@@ -217,6 +223,7 @@ DeadlineChanges DeadlineTracker::on_step(const Workflow& workflow, const CaseSte
       DeadlineRecord& record = *open;
       std::string_view action;
       std::optional<Date> next_start;
+      bool in_cadence = false;
       if (matches(rule.cancel, step) && end_cycle(record, DeadlineEvent::cancel, "cancel")) {
         action = "cancelled";
       } else if (matches(rule.stop, step) && end_cycle(record, DeadlineEvent::stop, "stop")) {
@@ -225,6 +232,7 @@ DeadlineChanges DeadlineTracker::on_step(const Workflow& workflow, const CaseSte
         action = "met";
         bool from_due = rule.repeat == RepeatFrom::previous_due || rule.duration.kind == DurationKind::yearly_by;
         next_start = from_due ? record.due_on : today;
+        in_cadence = rule.repeat == RepeatFrom::previous_due;
       } else if (matches(rule.restart, step) && end_cycle(record, DeadlineEvent::cancel, "restart")) {
         action = "restarted";
         next_start = today;
@@ -247,8 +255,13 @@ DeadlineChanges DeadlineTracker::on_step(const Workflow& workflow, const CaseSte
         changes.effects.push_back(effect_of(record, action));
         changes.updated.push_back(record);
       }
-      if (next_start && !step.after->closed && may_start) start_next(*next_start);
-      continue;
+      if (next_start && !step.after->closed && may_start) {
+        start_next(*next_start, in_cadence ? &record : nullptr);
+        continue;
+      }
+      // A cycle that ended in this step may start again in it, for example on a transition that
+      // leaves a state and enters it again.
+      if (is_open(record.state)) continue;
     }
 
     if (step.after->closed || !may_start) continue;

@@ -85,7 +85,8 @@ class DeadlineTracker {
   AgencyChoice choose_agency(const DeadlineRule& rule, const nlohmann::json& case_data) const;
   int resolve_amount(const DeadlineAmount& amount, const std::string& agency_id) const;
   std::optional<DeadlineRecord> start_cycle(const Workflow& workflow, const DeadlineRule& rule, const StoredCase& stored,
-                                            int cycle, Date started_on, Instant now) const;
+                                            int cycle, Date started_on, Instant now,
+                                            const DeadlineRecord* previous_in_cadence = nullptr) const;
   bool schedule(DeadlineRecord& record, const DeadlineRule& rule, const nlohmann::json& case_data) const;
   void plan_next_firing(DeadlineRecord& record, const DeadlineRule& rule) const;
   Instant end_of_day(Date date, const std::string& zone) const;
