@@ -76,7 +76,7 @@ struct DeadlineRecord {
 };
 
 // The traffic light shown beside a deadline: green in time, yellow within the warning lead,
-// red when overdue, grey while paused; none once met or cancelled.
+// red when overdue and grey while paused. A met or cancelled deadline has none.
 enum class DeadlineLight { none, green, yellow, red, grey };
 std::string_view to_string(DeadlineLight light);
 

@@ -26,7 +26,7 @@ const std::string* left_state(const CaseStep& step) {
   return nullptr;
 }
 
-// The date in a field, when the field holds a valid YYYY-MM-DD string.
+// The date in a field, when the field contains a valid YYYY-MM-DD string.
 std::optional<Date> date_field(const nlohmann::json& data, const std::string& field) {
   if (!data.is_object()) return std::nullopt;
   auto value = data.find(field);
@@ -144,7 +144,7 @@ bool DeadlineTracker::schedule(DeadlineRecord& record, const DeadlineRule& rule,
   std::optional<Date> field_date;
   if (rule.duration.kind == DurationKind::before_date) field_date = date_field(case_data, rule.duration.date_field);
   const WorkingDayCalendar& calendar = calendar_of(record);
-  // A cycle of a fixed cadence counts from the cadence's anchor; yearly_by cycles need no anchor
+  // A cycle of a fixed cadence counts from the cadence's anchor. yearly_by cycles need no anchor,
   // because each runs to the next month-day after the previous due date.
   bool cadence = record.periods > 1 && rule.duration.kind != DurationKind::yearly_by;
   std::optional<DueDate> due = compute_due_date(rule.duration, cadence ? record.amount * record.periods : record.amount,
