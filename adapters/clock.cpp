@@ -14,6 +14,8 @@ Date local_date(Instant instant, std::string_view zone) {
   return Date{std::chrono::sys_days{days}};
 }
 
+static std::optional<Instant> parse_any_instant(std::string_view text, std::string_view zone);
+
 Instant start_of_local_day(Date date, std::string_view zone) {
   const date::time_zone* time_zone = date::locate_zone(std::string(zone));
   date::local_seconds midnight{date::local_days{date::year_month_day{
@@ -23,6 +25,12 @@ Instant start_of_local_day(Date date, std::string_view zone) {
 }
 
 std::optional<Instant> parse_instant(std::string_view text, std::string_view zone) {
+  std::optional<Instant> parsed = parse_any_instant(text, zone);
+  if (!parsed || !is_supported_instant(*parsed)) return std::nullopt;
+  return parsed;
+}
+
+std::optional<Instant> parse_any_instant(std::string_view text, std::string_view zone) {
   if (auto utc = parse_utc_instant(text)) return utc;
 
   std::string input(text);

@@ -21,7 +21,8 @@ inline constexpr const char* kShanghaiZone = "Asia/Shanghai";
 Date local_date(Instant instant, std::string_view zone = kShanghaiZone);
 
 // Parses "2022-01-13T10:00:00+08:00" or "...Z" as given, and "2022-01-13T10:00:00" or
-// "2022-01-13" as local time in `zone`.
+// "2022-01-13" as local time in `zone`. Instants outside the supported years (see
+// is_supported_instant) give nullopt, because clocks set there would count past year 9999.
 std::optional<Instant> parse_instant(std::string_view text, std::string_view zone = kShanghaiZone);
 
 Moment make_moment(Instant instant, std::string_view zone = kShanghaiZone);

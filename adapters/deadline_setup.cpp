@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 namespace sitecycle {
@@ -28,16 +29,51 @@ Diagnostic problem_at(const std::string& file, Position position, std::string ke
   return diagnostic;
 }
 
-std::set<std::string> declared_parameters(const std::vector<WorkflowPtr>& workflows) {
-  std::set<std::string> names;
+// Where a parameter is first used: its unit and default must be the same everywhere, because
+// one agency override replaces them all.
+struct ParameterUse {
+  std::string unit;  // the duration kind, or "warning_working_days"
+  int default_value = 0;
+  int minimum = 0;
+  int maximum = 36500;
+};
+
+std::string_view unit_of(DurationKind kind) {
+  switch (kind) {
+    case DurationKind::working_days: return "working_days";
+    case DurationKind::calendar_days: return "calendar_days";
+    case DurationKind::months: return "months";
+    case DurationKind::before_date: return "working_days_before";
+    case DurationKind::yearly_by: return "yearly_by";
+  }
+  return "";
+}
+
+// Collects every parameter's use and reports a name used with another unit or default.
+std::map<std::string, ParameterUse> collect_parameters(const std::vector<WorkflowPtr>& workflows, Diagnostics& diagnostics) {
+  std::map<std::string, ParameterUse> uses;
   for (const WorkflowPtr& workflow : workflows) {
     for (const DeadlineRule& rule : workflow->deadlines) {
-      for (const DeadlineAmount* amount : {&rule.duration.amount, &rule.warning_working_days}) {
-        if (amount->parameter) names.insert(*amount->parameter);
+      std::vector<std::pair<const DeadlineAmount*, ParameterUse>> amounts;
+      DurationKind kind = rule.duration.kind;
+      int minimum = kind == DurationKind::working_days || kind == DurationKind::months ? 1 : 0;
+      int maximum = kind == DurationKind::months ? 1200 : 36500;
+      amounts.push_back({&rule.duration.amount, {std::string(unit_of(kind)), rule.duration.amount.default_value, minimum, maximum}});
+      amounts.push_back({&rule.warning_working_days,
+                         {"warning_working_days", rule.warning_working_days.default_value, 0, 36500}});
+      for (const auto& [amount, use] : amounts) {
+        if (!amount->parameter) continue;
+        auto [known, inserted] = uses.emplace(*amount->parameter, use);
+        if (inserted || (known->second.unit == use.unit && known->second.default_value == use.default_value)) continue;
+        std::string first = fmt::format("{} {}", known->second.default_value, known->second.unit);
+        diagnostics.push_back(problem_at(workflow->source_file, rule.position, fmt::format("deadlines.{}", rule.id),
+                                         verbatim(fmt::format("{}: {} {}", *amount->parameter, use.default_value, use.unit)),
+                                         {fmt::format("与其他规则相同的单位和默认值（{}），或另起参数名", first),
+                                          fmt::format("the unit and default other rules give it ({}), or another parameter name", first)}));
       }
     }
   }
-  return names;
+  return uses;
 }
 
 void check_rules_against_agencies(const std::vector<WorkflowPtr>& workflows, const AgencyCatalog* agencies,
@@ -51,15 +87,28 @@ void check_rules_against_agencies(const std::vector<WorkflowPtr>& workflows, con
                                        {"agencies.yaml 中定义的机构", "an agency defined in agencies.yaml"}));
     }
   }
+  std::map<std::string, ParameterUse> parameters = collect_parameters(workflows, diagnostics);
   if (agencies == nullptr) return;
-  std::set<std::string> parameters = declared_parameters(workflows);
+  std::vector<std::string> names;
+  for (const auto& [name, use] : parameters) names.push_back(name);
+  std::string known = names.empty() ? std::string("none declared") : fmt::format("{}", fmt::join(names, ", "));
   for (const Agency& agency : agencies->agencies()) {
     for (const auto& [name, override] : agency.parameters) {
-      if (parameters.contains(name)) continue;
-      std::string known = parameters.empty() ? std::string("none declared") : fmt::format("{}", fmt::join(parameters, ", "));
-      diagnostics.push_back(problem_at(agencies_file.string(), override.position,
-                                       fmt::format("agencies.{}.parameters.{}", agency.id, name), verbatim(name),
-                                       {"期限规则声明的参数：" + known, "a parameter a deadline rule declares: " + known}));
+      std::string key_path = fmt::format("agencies.{}.parameters.{}", agency.id, name);
+      auto use = parameters.find(name);
+      if (use == parameters.end()) {
+        diagnostics.push_back(problem_at(agencies_file.string(), override.position, key_path, verbatim(name),
+                                         {"期限规则声明的参数：" + known, "a parameter a deadline rule declares: " + known}));
+        continue;
+      }
+      const ParameterUse& range = use->second;
+      bool in_range = override.value.is_number_integer() && override.value.get<long long>() >= range.minimum &&
+                      override.value.get<long long>() <= range.maximum;
+      if (in_range) continue;
+      diagnostics.push_back(problem_at(agencies_file.string(), override.position, key_path + ".value",
+                                       verbatim(override.value.dump()),
+                                       {fmt::format("{} 到 {} 的整数（单位：{}）", range.minimum, range.maximum, range.unit),
+                                        fmt::format("an integer from {} to {} (unit: {})", range.minimum, range.maximum, range.unit)}));
     }
   }
 }

@@ -129,7 +129,12 @@ std::optional<DeadlineExpectation> read_deadline_expectation(YamlReader& reader,
   expect.rule = rule;
   expect.position = position_of(node);
   if (YAML::Node cycle = node["cycle"]; cycle.IsDefined()) {
-    if (auto value = reader.read_integer(cycle, join_path(key_path, "cycle"))) expect.cycle = static_cast<int>(*value);
+    auto value = reader.read_integer(cycle, join_path(key_path, "cycle"));
+    if (value && (*value < 1 || *value > 1000000)) {
+      reader.report(cycle, join_path(key_path, "cycle"), describe_node(cycle), {"从 1 开始的周期序号", "a cycle number from 1"});
+    } else if (value) {
+      expect.cycle = static_cast<int>(*value);
+    }
   }
   if (YAML::Node status = node["status"]; status.IsDefined()) {
     static const std::set<std::string> kStatuses{"armed", "warned", "breached", "escalated", "paused", "met", "cancelled"};
@@ -202,19 +207,21 @@ std::optional<Expectation> read_expect(YamlReader& reader, const YAML::Node& nod
   read_deadline_expectations(reader, node["deadlines"], join_path(key_path, "deadlines"), expect);
   read_event_counts(reader, node["events"], join_path(key_path, "events"), expect);
   if (!expect.state && expect.fields.empty() && expect.deadlines.empty() && expect.event_counts.empty()) {
-    reader.report(node, key_path, "", {"state 或 fields", "state or fields"});
+    reader.report(node, key_path, "", {"state、fields、deadlines 或 events 中至少一项（且不为空）",
+                                       "at least one of state, fields, deadlines or events (not empty)"});
   }
   return expect;
 }
 
 void read_step(YamlReader& reader, const YAML::Node& node, const std::string& key_path, ScenarioStep& step) {
   reader.check_keys(node, key_path, {"at", "advance", "restart", "create", "fire", "expect", "expect_rejection", "note"});
+  bool restart_given = false;
   if (YAML::Node restart = node["restart"]; restart.IsDefined()) {
-    auto value = reader.read_bool(restart, join_path(key_path, "restart"));
-    if (value && !*value) {
-      reader.report(restart, join_path(key_path, "restart"), describe_node(restart), {"true，或删除该键", "true, or remove the key"});
+    restart_given = true;
+    step.restart = restart.IsScalar() && restart.Tag() != "!" && restart.Scalar() == "true";
+    if (!step.restart) {
+      reader.report(restart, join_path(key_path, "restart"), describe_node(restart), {"true（或删除该键）", "true (or remove the key)"});
     }
-    step.restart = value.value_or(false);
   }
   if (YAML::Node at = node["at"]; at.IsDefined()) step.time = read_time(reader, at, join_path(key_path, "at"));
   if (YAML::Node advance = node["advance"]; advance.IsDefined()) step.advance = read_advance(reader, advance, join_path(key_path, "advance"));
@@ -227,8 +234,8 @@ void read_step(YamlReader& reader, const YAML::Node& node, const std::string& ke
     auto code = rejection.IsScalar() ? parse_error_code(rejection.Scalar()) : std::nullopt;
     if (!code) {
       reader.report(rejection, join_path(key_path, "expect_rejection"), describe_node(rejection),
-                    {"稳定的错误代码，例如 guard_failed、role_not_allowed、no_such_transition、invalid_input、not_found",
-                     "a stable error code such as guard_failed, role_not_allowed, no_such_transition, invalid_input, not_found"});
+                    {"稳定的错误代码，例如 guard_failed、role_not_allowed、no_such_transition、invalid_input、case_closed、not_found",
+                     "a stable error code such as guard_failed, role_not_allowed, no_such_transition, invalid_input, case_closed, not_found"});
     }
     step.expect_rejection = code;
   }
@@ -239,7 +246,7 @@ void read_step(YamlReader& reader, const YAML::Node& node, const std::string& ke
     reader.report(node, key_path, LocalizedText{fmt::format("{} 个操作", actions), fmt::format("{} actions", actions)},
                   {"每步至多一个 create、fire、advance 或 restart", "at most one of create, fire, advance or restart per step"});
   }
-  if (actions == 0 && !step.expect && step.time.kind == StepTime::Kind::unchanged && step.note.empty()) {
+  if (actions == 0 && !restart_given && !step.expect && step.time.kind == StepTime::Kind::unchanged && step.note.empty()) {
     reader.report(node, key_path, LocalizedText{"空步骤", "an empty step"},
                   {"create、fire、advance、restart、expect、at 或 note", "create, fire, advance, restart, expect, at or note"});
   }

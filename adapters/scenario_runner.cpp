@@ -182,18 +182,23 @@ void ScenarioRunner::check_expectation(const ScenarioStep& step, const Expectati
 void ScenarioRunner::check_deadline(const ScenarioStep& step, const std::string& case_name, const std::string& case_id,
                                     const DeadlineExpectation& expect) {
   std::optional<DeadlineRecord> found;
+  std::set<std::string> present;
   for (DeadlineRecord& record : services_.store().deadlines_of(case_id)) {
+    present.insert(fmt::format("{} (cycle {})", record.rule_id, record.cycle));
     if (record.rule_id != expect.rule) continue;
     if (expect.cycle ? record.cycle == *expect.cycle : (!found || record.cycle > found->cycle)) found = std::move(record);
   }
   std::string deadline_name = expect.cycle ? fmt::format("{} (cycle {})", expect.rule, *expect.cycle) : expect.rule;
+  std::string deadline_name_zh = expect.cycle ? fmt::format("{}（第 {} 周期）", expect.rule, *expect.cycle) : expect.rule;
   if (!found) {
-    fail(step, fmt::format("案件 {} 没有期限 {}", case_name, deadline_name), fmt::format("case {} has no deadline {}", case_name, deadline_name));
+    std::string listed = present.empty() ? std::string("none") : fmt::format("{}", fmt::join(present, ", "));
+    fail(step, fmt::format("案件 {} 没有期限 {}；现有期限：{}", case_name, deadline_name_zh, listed),
+         fmt::format("case {} has no deadline {}; its deadlines: {}", case_name, deadline_name, listed));
     return;
   }
   auto mismatch = [&](std::string_view item, const std::string& expected, const std::string& actual) {
     if (expected == actual) return;
-    fail(step, fmt::format("案件 {} 的期限 {} 的 {} 应为 {}，实际为 {}", case_name, deadline_name, item, expected, actual),
+    fail(step, fmt::format("案件 {} 的期限 {} 的 {} 应为 {}，实际为 {}", case_name, deadline_name_zh, item, expected, actual),
          fmt::format("case {} deadline {} should have {} {}, but has {}", case_name, deadline_name, item, expected, actual));
   };
   if (expect.status) mismatch("status", *expect.status, std::string(deadline_status_name(found->state)));
@@ -391,7 +396,23 @@ ScenarioRun run_scenario(const Scenario& scenario, ReplayServices& services, Ins
   // Undated steps before the first dated one run at that first date, and the report marks
   // their events "dated": false, so no date is claimed for them.
   ScenarioRunner runner(scenario, services, start, language);
-  return runner.run();
+  try {
+    return runner.run();
+  } catch (const StoreError& error) {
+    // A store failure outside a command (reading back what a step wrote) ends this scenario.
+    ScenarioRun run;
+    run.status = ScenarioRun::Status::failed;
+    run.report = {{"scenario", scenario.id},
+                  {"file", scenario.file.string()},
+                  {"passed", false},
+                  {"cases", nlohmann::json::array()},
+                  {"failures", nlohmann::json::array({{{"step", 0},
+                                                       {"line", 0},
+                                                       {"message", language == Language::en
+                                                                       ? fmt::format("the case store failed: {}", error.what())
+                                                                       : fmt::format("案件库出错：{}", error.what())}}})}};
+    return run;
+  }
 }
 
 ScenarioRun replay_scenario_file(const std::filesystem::path& file, CaseStore& store, Instant default_start,

@@ -98,6 +98,15 @@ std::int64_t SqliteCaseTransaction::insert_outbox(const OutboxMessage& message) 
              [&](soci::session& session) { return sqlite::insert_outbox(session, message); });
 }
 
+std::vector<std::int64_t> SqliteCaseTransaction::record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) {
+  return run("record deadline firings", {},
+             [&](soci::session& session) { return sqlite::record_deadline_firings(session, firings); });
+}
+
+bool SqliteCaseTransaction::update_deadlines(const std::vector<DeadlineRecord>& records) {
+  return run("update deadlines", {}, [&](soci::session& session) { return sqlite::update_deadlines(session, records); });
+}
+
 void SqliteCaseTransaction::commit() {
   run("commit", {}, [&](soci::session&) { transaction_.commit(); });
   lock_.release();

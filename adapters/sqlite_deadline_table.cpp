@@ -2,6 +2,7 @@
 
 #include "adapters/deadline_codec.h"
 #include "adapters/sqlite_cells.h"
+#include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_statement.h"
 #include "engine/result.h"
 
@@ -129,6 +130,101 @@ struct QueryBindings {
   std::string due_before;
 };
 
+// UPDATE of one deadline row with an expected version, prepared once for many rows.
+class DeadlineUpdate {
+ public:
+  explicit DeadlineUpdate(soci::session& session)
+      : statement_((session.prepare << "UPDATE deadlines SET agency_id = :agency_id, responsible = :responsible,"
+                                       " status = :status, due_at = :due_at, next_fire_at = :next_fire_at,"
+                                       " provisional = :provisional, version = version + 1, record = :record"
+                                       " WHERE id = :id AND version = :expected",
+                    soci::use(columns_.agency_id, "agency_id"), soci::use(columns_.responsible, "responsible"),
+                    soci::use(columns_.status, "status"), soci::use(columns_.due_at, "due_at"),
+                    soci::use(columns_.next_fire_at, columns_.next_fire_indicator, "next_fire_at"),
+                    soci::use(columns_.provisional, "provisional"), soci::use(columns_.record, "record"),
+                    soci::use(id_, "id"), soci::use(expected_, "expected"))) {}
+
+  // False when the row's version is no longer `expected_version`.
+  bool run(const DeadlineRecord& record, std::int64_t expected_version) {
+    columns_ = columns_of(record);
+    id_ = record.id;
+    expected_ = expected_version;
+    statement_.execute(true);
+    return statement_.get_affected_rows() == 1;
+  }
+
+ private:
+  DeadlineColumns columns_;
+  long long id_ = 0;
+  long long expected_ = 0;
+  soci::statement statement_;
+};
+
+class OutboxInsert {
+ public:
+  explicit OutboxInsert(soci::session& session)
+      : session_(session),
+        statement_((session.prepare << "INSERT INTO outbox (event_id, case_id, deadline_id, kind, recipients, payload,"
+                                       " created_at) VALUES (:event_id, :case_id, :deadline_id, :kind, :recipients,"
+                                       " :payload, :created_at)",
+                    soci::use(event_id_, "event_id"), soci::use(case_id_, "case_id"),
+                    soci::use(deadline_id_, "deadline_id"), soci::use(kind_, "kind"),
+                    soci::use(recipients_, "recipients"), soci::use(payload_, "payload"),
+                    soci::use(created_at_, "created_at"))) {}
+
+  std::int64_t run(const OutboxMessage& message) {
+    event_id_ = message.event_id;
+    case_id_ = message.case_id;
+    deadline_id_ = message.deadline_id;
+    kind_ = message.kind;
+    recipients_ = encode_json(message.recipients, "outbox.recipients", message.case_id);
+    payload_ = encode_json(message.payload, "outbox.payload", message.case_id);
+    created_at_ = format_instant(message.created_at);
+    statement_.execute(true);
+    long long id = 0;
+    session_.get_last_insert_id("outbox", id);
+    return id;
+  }
+
+ private:
+  soci::session& session_;
+  long long event_id_ = 0;
+  std::string case_id_;
+  long long deadline_id_ = 0;
+  std::string kind_;
+  std::string recipients_;
+  std::string payload_;
+  std::string created_at_;
+  soci::statement statement_;
+};
+
+// Raises a case's version by one for an event that changes nothing else, in one statement, and
+// returns the new version with the case's state.
+class CaseVersionBump {
+ public:
+  explicit CaseVersionBump(soci::session& session)
+      : statement_((session.prepare << "UPDATE cases SET version = version + 1, updated_at = :at WHERE id = :id"
+                                       " RETURNING version, state",
+                    soci::into(version_), soci::into(state_), soci::use(at_, "at"), soci::use(case_id_, "id"))) {}
+
+  // Throws StoreError when the case does not exist.
+  std::int64_t run(const std::string& case_id, Instant at, std::string& state) {
+    case_id_ = case_id;
+    at_ = format_instant(at);
+    statement_.execute(true);
+    if (!statement_.got_data()) throw StoreError(fmt::format("case {} not found while recording a deadline event", case_id));
+    state = state_;
+    return version_;
+  }
+
+ private:
+  std::string case_id_;
+  std::string at_;
+  long long version_ = 0;
+  std::string state_;
+  soci::statement statement_;
+};
+
 }  // namespace
 
 std::vector<DeadlineRecord> deadlines_of(soci::session& session, std::string_view case_id) {
@@ -153,20 +249,8 @@ std::int64_t insert_deadline(soci::session& session, const DeadlineRecord& recor
 }
 
 bool update_deadline(soci::session& session, const DeadlineRecord& record, std::int64_t expected_version) {
-  DeadlineColumns columns = columns_of(record);
-  const long long id = record.id;
-  const long long expected = expected_version;
-  soci::statement update =
-      (session.prepare << "UPDATE deadlines SET agency_id = :agency_id, responsible = :responsible, status = :status,"
-                          " due_at = :due_at, next_fire_at = :next_fire_at, provisional = :provisional,"
-                          " version = version + 1, record = :record WHERE id = :id AND version = :expected",
-       soci::use(columns.agency_id, "agency_id"), soci::use(columns.responsible, "responsible"),
-       soci::use(columns.status, "status"), soci::use(columns.due_at, "due_at"),
-       soci::use(columns.next_fire_at, columns.next_fire_indicator, "next_fire_at"),
-       soci::use(columns.provisional, "provisional"), soci::use(columns.record, "record"), soci::use(id, "id"),
-       soci::use(expected, "expected"));
-  update.execute(true);
-  return update.get_affected_rows() == 1;
+  DeadlineUpdate update(session);
+  return update.run(record, expected_version);
 }
 
 std::vector<DeadlineRecord> due_deadlines(soci::session& session, Instant now, std::int64_t limit) {
@@ -223,19 +307,36 @@ std::optional<Instant> next_deadline_fire_at(soci::session& session) {
 }
 
 std::int64_t insert_outbox(soci::session& session, const OutboxMessage& message) {
-  const long long event_id = message.event_id;
-  const long long deadline_id = message.deadline_id;
-  const std::string recipients = encode_json(message.recipients, "outbox.recipients", message.case_id);
-  const std::string payload = encode_json(message.payload, "outbox.payload", message.case_id);
-  const std::string created_at = format_instant(message.created_at);
-  session << "INSERT INTO outbox (event_id, case_id, deadline_id, kind, recipients, payload, created_at)"
-             " VALUES (:event_id, :case_id, :deadline_id, :kind, :recipients, :payload, :created_at)",
-      soci::use(event_id, "event_id"), soci::use(message.case_id, "case_id"), soci::use(deadline_id, "deadline_id"),
-      soci::use(message.kind, "kind"), soci::use(recipients, "recipients"), soci::use(payload, "payload"),
-      soci::use(created_at, "created_at");
-  long long id = 0;
-  session.get_last_insert_id("outbox", id);
-  return id;
+  OutboxInsert insert(session);
+  return insert.run(message);
+}
+
+std::vector<std::int64_t> record_deadline_firings(soci::session& session, std::vector<DeadlineFiringWrite>& firings) {
+  CaseVersionBump bump(session);
+  EventInsert events(session);
+  OutboxInsert outbox(session);
+  std::vector<std::int64_t> event_ids;
+  event_ids.reserve(firings.size());
+  for (DeadlineFiringWrite& firing : firings) {
+    StoredEvent& event = firing.event;
+    std::string state;
+    event.case_version = bump.run(event.case_id, event.at, state);
+    event.from_state = state;
+    event.to_state = state;
+    event.id = events.run(event);
+    firing.message.event_id = event.id;
+    firing.message.id = outbox.run(firing.message);
+    event_ids.push_back(event.id);
+  }
+  return event_ids;
+}
+
+bool update_deadlines(soci::session& session, const std::vector<DeadlineRecord>& records) {
+  DeadlineUpdate update(session);
+  for (const DeadlineRecord& record : records) {
+    if (!update.run(record, record.version)) return false;
+  }
+  return true;
 }
 
 Page<OutboxMessage> outbox(soci::session& session, std::int64_t limit, std::int64_t offset) {

@@ -69,27 +69,41 @@ long long count_events(soci::session& session, const std::string& case_id) {
 
 }  // namespace
 
-std::int64_t append_event(soci::session& session, const StoredEvent& event) {
-  const long long case_version = event.case_version;
-  const std::string at = format_instant(event.at);
-  const std::string input = encode_json(event.input, "events.input", event.case_id);
-  const std::string effects = encode_json(event.effects, "events.effects", event.case_id);
+EventInsert::EventInsert(soci::session& session)
+    : session_(session),
+      statement_((session.prepare << "INSERT INTO events (case_id, case_version, kind, transition, from_state, to_state,"
+                                     " actor_role, actor_org, actor_user, at, input, comment, effects) VALUES (:case_id,"
+                                     " :case_version, :kind, :transition, :from_state, :to_state, :actor_role, :actor_org,"
+                                     " :actor_user, :at, :input, :comment, :effects)",
+                  soci::use(row_.case_id, "case_id"), soci::use(case_version_, "case_version"),
+                  soci::use(row_.kind, "kind"), soci::use(row_.transition, "transition"),
+                  soci::use(row_.from_state, "from_state"), soci::use(row_.to_state, "to_state"),
+                  soci::use(row_.actor.role, "actor_role"), soci::use(row_.actor.org, "actor_org"),
+                  soci::use(row_.actor.user, "actor_user"), soci::use(at_, "at"), soci::use(input_, "input"),
+                  soci::use(row_.comment, "comment"), soci::use(effects_, "effects"))) {}
 
-  session
-      << "INSERT INTO events (case_id, case_version, kind, transition, from_state, to_state, actor_role,"
-         " actor_org, actor_user, at, input, comment, effects) VALUES (:case_id, :case_version, :kind,"
-         " :transition, :from_state, :to_state, :actor_role, :actor_org, :actor_user, :at, :input, :comment,"
-         " :effects)",
-      soci::use(event.case_id, "case_id"), soci::use(case_version, "case_version"),
-      soci::use(event.kind, "kind"), soci::use(event.transition, "transition"),
-      soci::use(event.from_state, "from_state"), soci::use(event.to_state, "to_state"),
-      soci::use(event.actor.role, "actor_role"), soci::use(event.actor.org, "actor_org"),
-      soci::use(event.actor.user, "actor_user"), soci::use(at, "at"), soci::use(input, "input"),
-      soci::use(event.comment, "comment"), soci::use(effects, "effects");
+std::int64_t EventInsert::run(const StoredEvent& event) {
+  row_.case_id = event.case_id;
+  row_.kind = event.kind;
+  row_.transition = event.transition;
+  row_.from_state = event.from_state;
+  row_.to_state = event.to_state;
+  row_.actor = event.actor;
+  row_.comment = event.comment;
+  case_version_ = event.case_version;
+  at_ = format_instant(event.at);
+  input_ = encode_json(event.input, "events.input", event.case_id);
+  effects_ = encode_json(event.effects, "events.effects", event.case_id);
+  statement_.execute(true);
 
   long long id = 0;
-  session.get_last_insert_id("events", id);
+  session_.get_last_insert_id("events", id);
   return id;
+}
+
+std::int64_t append_event(soci::session& session, const StoredEvent& event) {
+  EventInsert insert(session);
+  return insert.run(event);
 }
 
 Page<StoredEvent> events_of(soci::session& session, std::string_view case_id, std::int64_t limit,

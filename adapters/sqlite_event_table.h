@@ -6,15 +6,35 @@
 #include "engine/case_store.h"
 
 #include <soci/session.h>
+#include <soci/statement.h>
+
+#include <string>
 
 #include <cstdint>
 #include <string_view>
 
 namespace sitecycle::sqlite {
 
-// Inserts the event and returns the id SQLite assigned, ignoring `event.id`. Throws
-// soci::soci_error when the case already has an event for `event.case_version` or the case does
-// not exist.
+// An INSERT into events prepared once and run for many events, for writers of large batches.
+class EventInsert {
+ public:
+  explicit EventInsert(soci::session& session);
+  // Inserts the event and returns the id SQLite assigned, ignoring `event.id`. Throws
+  // soci::soci_error when the case already has an event for `event.case_version` or the case
+  // does not exist.
+  std::int64_t run(const StoredEvent& event);
+
+ private:
+  soci::session& session_;
+  StoredEvent row_;
+  long long case_version_ = 0;
+  std::string at_;
+  std::string input_;
+  std::string effects_;
+  soci::statement statement_;
+};
+
+// Inserts one event; see EventInsert::run.
 std::int64_t append_event(soci::session& session, const StoredEvent& event);
 
 // Returns the case's events ordered by id, with `total` counting all of them. A limit below 1

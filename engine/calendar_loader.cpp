@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <chrono>
 
 namespace sitecycle {
@@ -66,6 +68,18 @@ void read_holidays(YamlReader& reader, const YAML::Node& node, int year, Calenda
       continue;
     }
     if (!from_in_year || !to_in_year) continue;
+    const Holiday* overlapping = nullptr;
+    for (const Holiday& earlier : calendar_year.holidays) {
+      if (sys_days{*to} >= sys_days{earlier.from} && sys_days{*from} <= sys_days{earlier.to}) overlapping = &earlier;
+    }
+    if (overlapping != nullptr) {
+      reader.report(entry["from"], from_path, describe_node(entry["from"]),
+                    {fmt::format("不与节假日\"{}\"（{} 至 {}）重叠的日期范围；同一假期只写一次", overlapping->name.zh_cn,
+                                 format_date(overlapping->from), format_date(overlapping->to)),
+                     fmt::format("a span that does not overlap the holiday \"{}\" ({} to {}); list each holiday once",
+                                 overlapping->name.en, format_date(overlapping->from), format_date(overlapping->to))});
+      continue;
+    }
     calendar_year.holidays.push_back(Holiday{*name, *from, *to});
   }
 }
@@ -83,6 +97,12 @@ void read_makeup_workdays(YamlReader& reader, const YAML::Node& node, int year, 
       reader.report(node[index], day_path, describe_node(node[index]),
                     {"周六或周日：调休上班日只能是周末，工作日本来就要上班",
                      "a Saturday or Sunday: a make-up working day replaces a weekend day, and weekdays are worked anyway"});
+      continue;
+    }
+    if (std::find(calendar_year.makeup_workdays.begin(), calendar_year.makeup_workdays.end(), *date) !=
+        calendar_year.makeup_workdays.end()) {
+      reader.report(node[index], day_path, describe_node(node[index]),
+                    {"尚未列出的日期（每个调休上班日只写一次）", "a date not listed before (list each make-up working day once)"});
       continue;
     }
     calendar_year.makeup_workdays.push_back(*date);

@@ -116,6 +116,12 @@ struct OutboxMessage {
   std::optional<Instant> delivered_at;
 };
 
+// A warning, breach or escalation to record: its case event and its notification.
+struct DeadlineFiringWrite {
+  StoredEvent event;      // the store sets id, case_version, from_state and to_state
+  OutboxMessage message;  // the store sets id and event_id
+};
+
 // One unit of work. Everything written through it becomes visible at commit() or not at all:
 // destroying it without commit() rolls back.
 class CaseTransaction {
@@ -145,6 +151,14 @@ class CaseTransaction {
   // Open deadlines whose due date relies on a year with no calendar loaded.
   virtual std::vector<DeadlineRecord> provisional_deadlines() = 0;
   virtual std::int64_t insert_outbox(const OutboxMessage& message) = 0;
+  // Records firings in order: for each, raises its case's version by one, appends the event at
+  // that version (from and to the case's current state) and then its outbox message. Fills in
+  // the ids and versions the store assigned and returns the event ids. Throws StoreError when a
+  // case does not exist.
+  virtual std::vector<std::int64_t> record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) = 0;
+  // Writes each record as update_deadline does, expecting its own `version`. Returns false at
+  // the first record whose stored version changed; the caller must then roll back.
+  virtual bool update_deadlines(const std::vector<DeadlineRecord>& records) = 0;
 
   virtual void commit() = 0;
 };

@@ -228,7 +228,9 @@ bool is_open(DeadlineState state) {
 }
 
 std::string_view deadline_status_name(DeadlineState state) {
-  if (state.paused && is_open(state)) return "paused";
+  // A clock paused after its due date is still late, so it keeps showing as late.
+  bool late = state.progress == DeadlineProgress::breached || state.progress == DeadlineProgress::escalated;
+  if (state.paused && is_open(state) && !late) return "paused";
   return deadline_progress_name(state.progress);
 }
 

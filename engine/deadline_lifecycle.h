@@ -37,8 +37,9 @@ std::optional<DeadlineState> apply_deadline_event(DeadlineState current, Deadlin
 bool is_open(DeadlineState state);
 
 // The status shown to users and used in filters: the progress name, or "paused" for a paused
-// open deadline. A stored deadline keeps its two regions apart (deadline_progress_name and the
-// paused flag), because "paused" alone loses the progress.
+// armed or warned deadline. A breached or escalated deadline shows as such even while paused,
+// because pausing does not make a late clock timely. A stored deadline keeps its two regions
+// apart (deadline_progress_name and the paused flag), because "paused" alone loses the progress.
 std::string_view deadline_status_name(DeadlineState state);
 
 // "armed", "warned", "breached", "escalated", "met", "cancelled".

@@ -11,6 +11,7 @@ namespace {
 
 // Periods beyond a century are typing mistakes, and the bound keeps date arithmetic in range.
 constexpr long long kMaxAmount = 36500;
+constexpr int kMaxMonths = 1200;
 
 const LocalizedText kAmountExpected{"0 到 36500 的整数，或 {parameter: 名称, default: 整数}",
                                     "an integer from 0 to 36500, or {parameter: name, default: integer}"};
@@ -56,8 +57,8 @@ DeadlineTriggers read_triggers(YamlReader& reader, const YAML::Node& node, const
   read_list("on_leave", triggers.on_leave);
   read_list("on_transition", triggers.on_transition);
   if (allow_field) read_list("on_field", triggers.on_field);
-  if (triggers.empty() && node.size() == 0) {
-    reader.report(node, key_path, LocalizedText{"空映射", "an empty mapping"},
+  if (triggers.empty()) {
+    reader.report(node, key_path, LocalizedText{"没有列出状态、转换或字段", "no state, transition or field listed"},
                   {"on_enter、on_leave 或 on_transition 之一", "one of on_enter, on_leave or on_transition"});
   }
   return triggers;
@@ -127,7 +128,12 @@ std::optional<DeadlineDuration> read_duration(YamlReader& reader, const YAML::No
                                                              : DurationKind::months;
       if (duration_kind != DurationKind::calendar_days && amount->default_value == 0) {
         reader.report(value, value_path, describe_node(value),
-                      {"至少为 1 的整数", "an integer of at least 1"});
+                      {"1 到 36500 的整数", "an integer from 1 to 36500"});
+        return std::nullopt;
+      }
+      if (duration_kind == DurationKind::months && amount->default_value > kMaxMonths) {
+        reader.report(value, value_path, describe_node(value),
+                      {fmt::format("1 到 {} 的整数（一百年）", kMaxMonths), fmt::format("an integer from 1 to {} (a century)", kMaxMonths)});
         return std::nullopt;
       }
       duration.emplace();
@@ -255,6 +261,10 @@ void check_consistency(YamlReader& reader, const YAML::Node& node, const std::st
     reader.report(node["complete"], join_path(rule_path, "complete"), LocalizedText{"complete，但没有 repeat", "complete without repeat"},
                   {"repeat: {from: completion 或 previous_due}，或改用 stop",
                    "repeat: {from: completion or previous_due}, or use stop instead"});
+  }
+  if (rule.repeat != RepeatFrom::none && rule.complete.empty()) {
+    reader.report(node["repeat"], join_path(rule_path, "repeat"), LocalizedText{"repeat，但没有 complete", "repeat without complete"},
+                  {"一个 complete 触发条件，说明何时完成一个周期", "a complete trigger that says when a cycle is done"});
   }
   if (!rule.pause.empty() && rule.resume.empty()) {
     reader.report(node["pause"], join_path(rule_path, "pause"), LocalizedText{"pause，但没有 resume", "pause without resume"},

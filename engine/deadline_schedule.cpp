@@ -129,6 +129,15 @@ int working_days_left_at_pause(const DeadlineRecord& record, const WorkingDayCal
 DeadlineView view_deadline(const DeadlineRecord& record, Date today, Instant now, const WorkingDayCalendar& calendar) {
   DeadlineView view;
   if (!is_open(record.state)) return view;
+  bool late = record.state.progress == DeadlineProgress::breached || record.state.progress == DeadlineProgress::escalated;
+  if (record.state.paused && late && !record.pauses.empty()) {
+    // The clock ran out before it stopped, so the days over are counted up to the pause.
+    view.light = DeadlineLight::red;
+    view.working_days_over = calendar.count_working_days(record.due_on, record.pauses.back().from);
+    view.summary = {fmt::format("已超期 {} 个工作日（计时暂停）", view.working_days_over),
+                    fmt::format("{} overdue (clock paused)", working_days_en(view.working_days_over))};
+    return view;
+  }
   if (record.state.paused) {
     view.light = DeadlineLight::grey;
     view.working_days_left = working_days_left_at_pause(record, calendar);

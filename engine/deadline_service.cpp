@@ -78,61 +78,71 @@ DeadlineService::DeadlineService(std::shared_ptr<const WorkflowRegistry> registr
                                  const DeadlineTracker& tracker)
     : registry_(std::move(registry)), store_(store), tracker_(tracker) {}
 
+// Turns one firing into its event and notification. The store assigns the case version, the
+// states and the ids.
+static DeadlineFiringWrite firing_write(const DeadlineRecord& record, const DeadlineRule& rule, const DeadlineFiring& firing,
+                                 Instant now) {
+  DeadlineFiringWrite write;
+  StoredEvent& event = write.event;
+  event.case_id = record.case_id;
+  event.kind = std::string(deadline_event_kind(firing.event));
+  event.transition = record.rule_id;
+  event.actor = Actor{kSystemRole, record.agency_id, "deadline_scheduler"};
+  event.at = now;
+  LocalizedText text = firing_text(firing.event, rule, firing.escalation_level);
+  event.comment = text.zh_cn + " (" + text.en + ")";
+  event.input = {{"deadline_id", record.id},
+                 {"deadline", record.rule_id},
+                 {"cycle", record.cycle},
+                 {"due_on", format_date(record.due_on)},
+                 {"due_at", format_instant(record.due_at)},
+                 {"scheduled_at", format_instant(firing.scheduled_at)},
+                 {"escalation_level", firing.escalation_level},
+                 {"notify", firing.notify}};
+
+  OutboxMessage& message = write.message;
+  message.case_id = record.case_id;
+  message.deadline_id = record.id;
+  message.kind = event.kind;
+  message.recipients = recipients_of(firing.notify, record);
+  message.payload = event.input;
+  message.payload["title"] = to_json(text);
+  message.created_at = now;
+  return write;
+}
+
 Result<std::vector<DeadlineFiringRecord>> DeadlineService::fire_due(const Moment& now, std::int64_t batch) {
   std::vector<DeadlineFiringRecord> fired;
   try {
     while (true) {
       std::unique_ptr<CaseTransaction> transaction = store_.begin();
       std::vector<DeadlineRecord> due = transaction->due_deadlines(now.instant, batch);
+      std::vector<DeadlineFiringWrite> writes;
+      std::vector<DeadlineFiringRecord> batch_fired;
       for (DeadlineRecord& record : due) {
-        std::int64_t expected_version = record.version;
         WorkflowPtr workflow = registry_->find(record.workflow_id, record.workflow_version);
         const DeadlineRule* rule = workflow ? find_rule(*workflow, record.rule_id) : nullptr;
-        std::vector<DeadlineFiring> firings;
-        if (rule != nullptr) {
-          firings = tracker_.fire_due(record, *rule, now.instant);
-        } else {
+        if (rule == nullptr) {
           // The definition is gone, so nothing can be computed; stop the timer rather than spin.
           record.next_fire_at.reset();
+          continue;
         }
-        for (const DeadlineFiring& firing : firings) {
-          std::optional<StoredCase> stored = next_case_version(*transaction, record.case_id, now.instant);
-          if (!stored) break;
-          StoredEvent event = deadline_event(*stored, deadline_event_kind(firing.event), record, now.instant);
-          LocalizedText text = firing_text(firing.event, *rule, firing.escalation_level);
-          event.comment = text.zh_cn + " (" + text.en + ")";
-          event.input = {{"deadline_id", record.id},     {"deadline", record.rule_id},
-                         {"cycle", record.cycle},         {"due_on", format_date(record.due_on)},
-                         {"due_at", format_instant(record.due_at)},
-                         {"scheduled_at", format_instant(firing.scheduled_at)},
-                         {"escalation_level", firing.escalation_level},
-                         {"notify", firing.notify}};
-          std::int64_t event_id = transaction->append_event(event);
-
-          OutboxMessage message;
-          message.event_id = event_id;
-          message.case_id = record.case_id;
-          message.deadline_id = record.id;
-          message.kind = event.kind;
-          message.recipients = recipients_of(firing.notify, record);
-          message.payload = event.input;
-          message.payload["title"] = to_json(text);
-          message.created_at = now.instant;
-          transaction->insert_outbox(message);
-
-          fired.push_back({record.id, record.case_id, record.rule_id, record.cycle, firing.event, firing.scheduled_at,
-                           event_id});
+        for (const DeadlineFiring& firing : tracker_.fire_due(record, *rule, now.instant)) {
+          writes.push_back(firing_write(record, *rule, firing, now.instant));
+          batch_fired.push_back({record.id, record.case_id, record.rule_id, record.cycle, firing.event,
+                                 firing.scheduled_at, 0});
         }
         // The tracker always moves next_fire_at past `now`; should a row ever stay due, stop its
         // timer so that the batch loop cannot spin on it.
         if (record.next_fire_at && *record.next_fire_at <= now.instant) record.next_fire_at.reset();
-        if (!transaction->update_deadline(record, expected_version)) {
-          return make_problem(ErrorCode::conflict,
-                              {fmt::format("期限 {} 正被同时修改；稍后重试", record.id),
-                               fmt::format("deadline {} was changed concurrently; will retry", record.id)});
-        }
+      }
+      std::vector<std::int64_t> event_ids = transaction->record_deadline_firings(writes);
+      for (std::size_t i = 0; i < batch_fired.size() && i < event_ids.size(); ++i) batch_fired[i].event_id = event_ids[i];
+      if (!transaction->update_deadlines(due)) {
+        return make_problem(ErrorCode::conflict, {"期限正被同时修改；稍后重试", "a deadline was changed concurrently; will retry"});
       }
       transaction->commit();
+      fired.insert(fired.end(), batch_fired.begin(), batch_fired.end());
       if (static_cast<std::int64_t>(due.size()) < batch) break;
     }
   } catch (const StoreError& error) {

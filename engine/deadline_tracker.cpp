@@ -150,11 +150,16 @@ bool DeadlineTracker::schedule(DeadlineRecord& record, const DeadlineRule& rule,
   std::optional<DueDate> due = compute_due_date(rule.duration, cadence ? record.amount * record.periods : record.amount,
                                                 cadence ? record.anchor_on : record.started_on, record.pauses,
                                                 field_date, calendar);
-  if (!due) return false;
+  // Supported start dates and period bounds keep due dates within four-digit years; an agency
+  // value outside them would produce a date no store can write back.
+  if (!due || !due->due_on.ok() || static_cast<int>(due->due_on.year()) > 9999) return false;
 
   record.due_on = due->due_on;
   record.due_at = end_of_day(due->due_on, record.time_zone);
-  record.warning_at = zones_.start_of_day(warning_date(due->due_on, record.warning_working_days, calendar), record.time_zone);
+  // A period shorter than the warning lead is in its warning from the start.
+  record.warning_at = std::max(
+      zones_.start_of_day(warning_date(due->due_on, record.warning_working_days, calendar), record.time_zone),
+      record.started_at);
   record.provisional = due->provisional;
   record.missing_years = due->missing_years;
   plan_next_firing(record, rule);

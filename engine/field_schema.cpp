@@ -91,9 +91,17 @@ void check_string(const FieldSpec& spec, const std::string& text, const std::str
 
 void check_date(const FieldSpec& spec, const std::string& text, const std::string& pointer,
                 std::vector<FieldError>& errors) {
-  if (!parse_date(text)) {
+  std::optional<Date> date = parse_date(text);
+  if (!date) {
     add_error(errors, pointer, fmt::format("日期 {} 无效，应为 YYYY-MM-DD 格式的有效日期", render(text)),
               fmt::format("invalid date {}: expected a valid YYYY-MM-DD date", render(text)));
+    return;
+  }
+  if (!is_supported_date(*date)) {
+    add_error(errors, pointer,
+              fmt::format("日期 {} 超出支持的范围，应在 {} 年至 {} 年之间", render(text), kMinSupportedYear, kMaxSupportedYear),
+              fmt::format("date {} is out of range: expected a year from {} to {}", render(text), kMinSupportedYear,
+                          kMaxSupportedYear));
     return;
   }
   if (spec.minimum_date && text < *spec.minimum_date) {

@@ -18,6 +18,13 @@ std::string format_instant(Instant instant);
 // Parses an instant that carries a UTC offset ("...Z" or "...+08:00").
 std::optional<Instant> parse_utc_instant(std::string_view text);
 
+// The years sitecycle accepts in dates and clocks. Every period counted from them ends before
+// year 10000, which keeps the four-digit YYYY-MM-DD form valid.
+inline constexpr int kMinSupportedYear = 1900;
+inline constexpr int kMaxSupportedYear = 2999;
+bool is_supported_date(Date date);
+bool is_supported_instant(Instant instant);
+
 // "2026-03-16".
 std::string format_date(Date date);
 // Parses YYYY-MM-DD and rejects impossible dates such as 2026-02-30.

@@ -343,8 +343,11 @@ void check_trigger_names(ValidationContext& context, const Workflow& workflow, c
   }
   for (const std::string& transition : triggers.on_transition) {
     if (workflow.find_transition(transition) != nullptr) continue;
+    std::vector<std::string> ids;
+    for (const Transition& defined : workflow.transitions) ids.push_back(defined.id);
+    std::string listed = fmt::format("{}", fmt::join(ids, ", "));
     report(context, workflow, triggers.position, key_path + ".on_transition", quoted(transition),
-           LocalizedText{"已定义的转换", "a defined transition"});
+           LocalizedText{"已定义的转换：" + listed, "a defined transition: " + listed});
   }
 }
 
@@ -352,9 +355,13 @@ void check_date_field(ValidationContext& context, const Workflow& workflow, cons
                       Position position, const std::string& key_path) {
   auto spec = workflow.fields.find(field);
   if (spec != workflow.fields.end() && spec->second.type == FieldType::date) return;
+  std::vector<std::string> date_fields;
+  for (const auto& [id, declared] : workflow.fields) {
+    if (declared.type == FieldType::date) date_fields.push_back(id);
+  }
+  std::string listed = date_fields.empty() ? std::string("none declared") : fmt::format("{}", fmt::join(date_fields, ", "));
   report(context, workflow, position, key_path, quoted(field),
-         LocalizedText{"date 类型的已定义字段：" + list_of_fields(workflow),
-                       "a declared field of type date: " + list_of_fields(workflow)});
+         LocalizedText{"date 类型的已定义字段：" + listed, "a declared field of type date: " + listed});
 }
 
 void check_notify_roles(ValidationContext& context, const Workflow& workflow, const std::vector<std::string>& roles,
@@ -378,9 +385,14 @@ void check_deadline(ValidationContext& context, const Workflow& workflow, const 
   if (rule.duration.kind == DurationKind::before_date) {
     check_date_field(context, workflow, rule.duration.date_field, rule.duration.position, key_path + ".duration.before.field");
   }
-  if (rule.agency.district_field && workflow.fields.find(*rule.agency.district_field) == workflow.fields.end()) {
-    report(context, workflow, rule.position, key_path + ".agency.district_field", quoted(*rule.agency.district_field),
-           LocalizedText{"已定义的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
+  if (rule.agency.district_field) {
+    auto field = workflow.fields.find(*rule.agency.district_field);
+    bool names_district = field != workflow.fields.end() &&
+                          (field->second.type == FieldType::string || field->second.type == FieldType::enumeration);
+    if (!names_district) {
+      report(context, workflow, rule.position, key_path + ".agency.district_field", quoted(*rule.agency.district_field),
+             LocalizedText{"string 或 enum 类型的已定义字段，其值为区标识", "a declared string or enum field holding a district id"});
+    }
   }
   check_notify_roles(context, workflow, {rule.responsible}, rule.position, key_path + ".responsible");
   check_notify_roles(context, workflow, rule.warning_notify, rule.position, key_path + ".warning.notify");

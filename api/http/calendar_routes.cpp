@@ -28,10 +28,11 @@ Problem missing_from_problem() {
 
 Problem invalid_from_problem(std::string_view value) {
   return bad_request(
-      fmt::format("查询参数 from 的值 {} 无效：应为 YYYY-MM-DD 格式的有效日期，例如 2026-02-10", quoted_excerpt(value)),
-      fmt::format("Query parameter from has invalid value {}: expected a valid date as YYYY-MM-DD, for example "
-                  "2026-02-10",
-                  quoted_excerpt(value)));
+      fmt::format("查询参数 from 的值 {} 无效：应为 {} 至 {} 年间 YYYY-MM-DD 格式的有效日期，例如 2026-02-10",
+                  quoted_excerpt(value), kMinSupportedYear, kMaxSupportedYear),
+      fmt::format("Query parameter from has invalid value {}: expected a valid date as YYYY-MM-DD in the years {} to "
+                  "{}, for example 2026-02-10",
+                  quoted_excerpt(value), kMinSupportedYear, kMaxSupportedYear));
 }
 
 Problem missing_count_problem() {
@@ -71,7 +72,7 @@ Result<Date> read_from(const HttpRequest& request) {
   if (!text) return std::move(text).take_problem();
   if (!*text) return missing_from_problem();
   std::optional<Date> date = parse_date(**text);
-  if (!date) return invalid_from_problem(**text);
+  if (!date || !is_supported_date(*date)) return invalid_from_problem(**text);
   return *date;
 }
 

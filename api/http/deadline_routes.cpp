@@ -35,11 +35,12 @@ Problem invalid_status_problem(std::string_view value) {
 Problem invalid_due_before_problem(std::string_view value) {
   return bad_request(
       fmt::format("查询参数 due_before 的值 {} 无效：应为日期 YYYY-MM-DD（列出最后一日在该日之前的期限），"
-                  "或带时区偏移的时间，例如 2026-03-16T09:00:00+08:00 或 2026-03-16T01:00:00Z",
+                  "或带时区偏移的时间，例如 2026-03-16T09:00:00+08:00 或 2026-03-16T01:00:00Z"
+                  "（在网址中把 + 写作 %2B）",
                   quoted_excerpt(value)),
       fmt::format("Query parameter due_before has invalid value {}: expected a date YYYY-MM-DD (for the "
                   "deadlines whose last day is before it) or an instant with a UTC offset, such as "
-                  "2026-03-16T09:00:00+08:00 or 2026-03-16T01:00:00Z",
+                  "2026-03-16T09:00:00+08:00 or 2026-03-16T01:00:00Z (write + as %2B in a URL)",
                   quoted_excerpt(value)));
 }
 
@@ -81,6 +82,17 @@ Result<std::optional<Instant>> read_due_before(const HttpRequest& request) {
   }
   if (std::optional<Instant> instant = parse_utc_instant(**text)) return std::optional<Instant>{*instant};
   return invalid_due_before_problem(**text);
+}
+
+// An agency filter must name an agency of the catalog; a typo would otherwise list nothing.
+std::optional<Problem> check_agency_filter(const DeadlineQuery& query, const DeadlineTracker* tracker) {
+  const AgencyCatalog* agencies = tracker != nullptr ? tracker->agencies() : nullptr;
+  if (!query.agency_id || agencies == nullptr || agencies->find(*query.agency_id) != nullptr) return std::nullopt;
+  return bad_request(fmt::format("查询参数 agency 的值 {} 不是 agencies.yaml 中的机构标识，例如 pudong_eeb、city_eeb",
+                                 quoted_excerpt(*query.agency_id)),
+                     fmt::format("Query parameter agency has value {}, which is not an agency id from agencies.yaml, "
+                                 "such as pudong_eeb or city_eeb",
+                                 quoted_excerpt(*query.agency_id)));
 }
 
 Result<DeadlineQuery> read_deadline_query(const HttpRequest& request) {
@@ -165,6 +177,7 @@ RouteResult list_deadlines(const RouteContext& context) {
   }
   Result<DeadlineQuery> query = read_deadline_query(context.request);
   if (!query) return std::move(query).take_problem();
+  if (std::optional<Problem> unknown = check_agency_filter(*query, context.service.deadlines())) return std::move(*unknown);
 
   Page<DeadlineRecord> page = context.service.store().list_deadlines(*query);
 

@@ -157,6 +157,14 @@ class FailingCaseTransaction final : public CaseTransaction {
     counter_.count_call("insert_outbox");
     return inner_->insert_outbox(message);
   }
+  std::vector<std::int64_t> record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) override {
+    counter_.count_call("record_deadline_firings");
+    return inner_->record_deadline_firings(firings);
+  }
+  bool update_deadlines(const std::vector<DeadlineRecord>& records) override {
+    counter_.count_call("update_deadlines");
+    return inner_->update_deadlines(records);
+  }
   void commit() override {
     counter_.count_call("commit");
     inner_->commit();

@@ -206,7 +206,9 @@ TEST_CASE("deadline list filters agency and date", "[api][deadline]") {
 
   using Keys = std::vector<std::string>;
   CHECK(listed(api, "agency=xuhui_eeb") == Keys{"inv_b/correction_notice", "inv_b/review"});
-  CHECK(listed(api, "agency=nowhere_eeb") == Keys{});
+  sitecycle::http::HttpResponse unknown = api.get("/api/v1/deadlines?agency=nowhere_eeb");
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body.find("nowhere_eeb") != std::string::npos);
   CHECK(listed(api, "status=open&agency=pudong_eeb") ==
         Keys{"inv_f/correction_notice", "inv_a/review", "inv_c/review"});
 

@@ -216,7 +216,7 @@ TEST_CASE("lifecycle status paused only while open", "[deadline]") {
   CHECK(deadline_status_name(kArmedPaused) == "paused");
   CHECK(deadline_status_name(kWarnedPaused) == "paused");
   CHECK(deadline_status_name(kBreached) == "breached");
-  CHECK(deadline_status_name(kEscalatedPaused) == "paused");
+  CHECK(deadline_status_name(kEscalatedPaused) == "escalated");  // still late while paused
   CHECK(deadline_status_name(kMet) == "met");
   CHECK(deadline_status_name(DeadlineState{P::cancelled, true}) == "cancelled");
 }

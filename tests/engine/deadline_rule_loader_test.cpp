@@ -261,9 +261,18 @@ TEST_CASE("deadline rule problems with positions", "[deadline][loader]") {
       {"count that is not an integer", {{33, "    duration: {working_days: 2.5}"}},
        "rules.yaml:33:30: deadlines.review.duration.working_days: found \"2.5\", expected an integer"},
       {"zero working days", {{33, "    duration: {working_days: 0}"}},
-       "rules.yaml:33:30: deadlines.review.duration.working_days: found \"0\", expected an integer of at least 1"},
+       "rules.yaml:33:30: deadlines.review.duration.working_days: found \"0\", expected an integer from 1 to 36500"},
       {"zero months", {{33, "    duration: {months: 0}"}},
-       "rules.yaml:33:24: deadlines.review.duration.months: found \"0\", expected an integer of at least 1"},
+       "rules.yaml:33:24: deadlines.review.duration.months: found \"0\", expected an integer from 1 to 36500"},
+      {"months above a century", {{33, "    duration: {months: 1201}"}},
+       "rules.yaml:33:24: deadlines.review.duration.months: found \"1201\", expected an integer from 1 to 1200 (a "
+       "century)"},
+      {"repeat without complete", {{28, "    note: no complete"}},
+       "deadlines.review.repeat: found repeat without complete, expected a complete trigger that says when a cycle is "
+       "done"},
+      {"start with an empty list", {{26, "    start: {on_enter: []}"}},
+       "rules.yaml:26:12: deadlines.review.start: found no state, transition or field listed, expected one of on_enter, on_leave or "
+       "on_transition"},
       {"unknown duration kind", {{33, "    duration: {weeks: 2}"}},
        "rules.yaml:33:16: deadlines.review.duration.weeks: found unknown key \"weeks\", expected one of the keys: "
        "working_days, calendar_days, months, before, yearly_by"},
@@ -297,7 +306,7 @@ TEST_CASE("deadline rule problems with positions", "[deadline][loader]") {
        "rules.yaml:27:12: deadlines.review.stop.on_field: found unknown key \"on_field\", expected one of the keys: "
        "on_enter, on_leave, on_transition"},
       {"empty trigger mapping", {{27, "    stop: {}"}},
-       "rules.yaml:27:11: deadlines.review.stop: found an empty mapping, expected one of on_enter, on_leave or "
+       "rules.yaml:27:11: deadlines.review.stop: found no state, transition or field listed, expected one of on_enter, on_leave or "
        "on_transition"},
       {"escalation step repeating the one before", {{38, "      - {after_working_days: 5, notify: [director]}"}},
        "rules.yaml:38:30: deadlines.review.escalation[1].after_working_days: found \"5\", expected an integer above 5 "
@@ -346,7 +355,7 @@ TEST_CASE("deadline rule problems in Chinese", "[deadline][loader]") {
   CHECK_FALSE(workflow);
   REQUIRE(diagnostics.size() == 1);
   CHECK(diagnostics[0].to_string(Language::zh_cn) ==
-        "rules.yaml:33:30: deadlines.review.duration.working_days: 发现 \"0\"，应为至少为 1 的整数");
+        "rules.yaml:33:30: deadlines.review.duration.working_days: 发现 \"0\"，应为1 到 36500 的整数");
 }
 
 TEST_CASE("deadline rule references are validated", "[deadline][validator]") {
@@ -358,7 +367,7 @@ TEST_CASE("deadline rule references are validated", "[deadline][validator]") {
     std::string expected;
   };
   const std::string states = "expected a defined state: open, under_review, on_hold, closed";
-  const std::string fields = "district, hearing_on, notified_on, remark";
+  const std::string date_fields = "hearing_on, notified_on";
   const std::string roles = "expected a role defined in roles.yaml (not system)";
   const std::vector<Broken> broken{
       {"start on_enter", {{26, "    start: {on_enter: reviewing}"}},
@@ -391,17 +400,21 @@ TEST_CASE("deadline rule references are validated", "[deadline][validator]") {
        "rules.yaml:32:14: deadlines.review.restart.on_transition: found \"redo\", expected a defined transition"},
       {"on_field of type string", {{26, "    start: {on_field: remark}"}},
        "rules.yaml:26:12: deadlines.review.start.on_field: found \"remark\", expected a declared field of type date: " +
-           fields},
+           date_fields},
       {"on_field not declared", {{26, "    start: {on_field: signed_on}"}},
        "rules.yaml:26:12: deadlines.review.start.on_field: found \"signed_on\", expected a declared field of type date"},
       {"before.field of type string", {{33, "    duration: {before: {field: district, working_days: 2}}"}},
        "rules.yaml:33:15: deadlines.review.duration.before.field: found \"district\", expected a declared field of "
-       "type date: " + fields},
+       "type date: " + date_fields},
       {"before.field not declared", {{33, "    duration: {before: {field: decided_on}}"}},
        "rules.yaml:33:15: deadlines.review.duration.before.field: found \"decided_on\", expected a declared field of "
        "type date"},
       {"district_field not declared", {{25, "    agency: {kind: eeb, district_field: borough}"}},
-       "rules.yaml:22:3: deadlines.review.agency.district_field: found \"borough\", expected a declared field: " + fields},
+       "rules.yaml:22:3: deadlines.review.agency.district_field: found \"borough\", expected a declared string or "
+       "enum field holding a district id"},
+      {"district_field of type date", {{25, "    agency: {kind: eeb, district_field: hearing_on}"}},
+       "rules.yaml:22:3: deadlines.review.agency.district_field: found \"hearing_on\", expected a declared string or "
+       "enum field holding a district id"},
       {"unknown responsible role", {{24, "    responsible: mayor"}},
        "rules.yaml:22:3: deadlines.review.responsible: found \"mayor\", " + roles},
       {"system as responsible", {{24, "    responsible: system"}},
