@@ -395,3 +395,17 @@ TEST_CASE("schedule ignores the process time zone", "[deadline][schedule]") {
     CHECK(schedule_sample() == expected);
   }
 }
+
+TEST_CASE("paused overdue deadline stays red", "[deadline][schedule]") {
+  const WorkingDayCalendar& calendar = calendar_2024_to_2026();
+  DeadlineRecord record;
+  record.state = DeadlineState{DeadlineProgress::breached, true};
+  record.due_on = *parse_date("2026-03-16");
+  record.due_at = *parse_utc_instant("2026-03-16T16:00:00Z");
+  record.pauses = {PauseInterval{*parse_date("2026-03-20"), std::nullopt}};  // four working days late
+  DeadlineView view = view_deadline(record, *parse_date("2026-04-20"), *parse_utc_instant("2026-04-20T02:00:00Z"), calendar);
+  CHECK(view.light == DeadlineLight::red);
+  CHECK(view.working_days_over == 4);
+  CHECK(view.summary.en == "4 working days overdue (clock paused)");
+  CHECK(deadline_status_name(record.state) == "breached");
+}

@@ -76,6 +76,11 @@ TEST_CASE("schema rejects impossible dates and counts characters not bytes", "[s
   CHECK(errors[0].message.en.find("invalid date") != std::string::npos);
 
   errors.clear();
+  check_value(fields.at("day"), "9999-12-30", "/d", errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message.en == "date \"9999-12-30\" is out of range: expected a year from 1900 to 2999");
+
+  errors.clear();
   check_value(fields.at("name"), "浦东新区", "/n", errors);
   CHECK(errors.empty());
 }

@@ -246,6 +246,11 @@ TEST_CASE("broken calendar texts are reported by line", "[calendar]") {
        "holidays[0].name.en"},
       {"impossible date", replaced(kCalendarText, "from: 2026-02-15", "from: 2026-02-30"), 9, "holidays[0].from"},
       {"missing year", replaced(kCalendarText, "year: 2026\n", "\n"), 0, ""},
+      {"repeated make-up day", replaced(kCalendarText, "  - 2026-02-28", "  - 2026-02-14"), 13, "makeup_workdays[1]"},
+      {"overlapping holidays",
+       replaced(kCalendarText, "makeup_workdays:\n",
+                "  - name: {zh-CN: 重复, en: Repeated}\n    from: 2026-02-20\n    to: 2026-02-24\nmakeup_workdays:\n"),
+       12, "holidays[1].from"},
   };
   for (const Row& row : rows) {
     INFO(row.description);
