@@ -103,9 +103,20 @@ constexpr std::string_view kCreateDeadlineTables[] = {
     " delivered_at TEXT)",
 };
 
+// The lifecycle fields the scheduler changes on every firing get columns of their own, so a
+// firing rewrites a few cells instead of the whole record. Where a column is set it takes
+// precedence over the record's copy; rows written before this migration have '' or -1.
+constexpr std::string_view kAddDeadlineLifecycleColumns[] = {
+    "ALTER TABLE deadlines ADD COLUMN progress TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE deadlines ADD COLUMN paused INTEGER NOT NULL DEFAULT -1",
+    "ALTER TABLE deadlines ADD COLUMN escalation_level INTEGER NOT NULL DEFAULT -1",
+    "ALTER TABLE deadlines ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''",
+};
+
 constexpr Migration kMigrations[] = {
     {1, "create case tables", kCreateCaseTables},
     {2, "create deadline and outbox tables", kCreateDeadlineTables},
+    {3, "add deadline lifecycle columns", kAddDeadlineLifecycleColumns},
 };
 
 }  // namespace

@@ -103,8 +103,9 @@ std::vector<std::int64_t> SqliteCaseTransaction::record_deadline_firings(std::ve
              [&](soci::session& session) { return sqlite::record_deadline_firings(session, firings); });
 }
 
-bool SqliteCaseTransaction::update_deadlines(const std::vector<DeadlineRecord>& records) {
-  return run("update deadlines", {}, [&](soci::session& session) { return sqlite::update_deadlines(session, records); });
+bool SqliteCaseTransaction::update_deadline_lifecycles(const std::vector<DeadlineRecord>& records) {
+  return run("update deadline lifecycles", {},
+             [&](soci::session& session) { return sqlite::update_deadline_lifecycles(session, records); });
 }
 
 void SqliteCaseTransaction::commit() {

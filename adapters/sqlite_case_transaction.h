@@ -44,7 +44,7 @@ class SqliteCaseTransaction final : public CaseTransaction {
   std::vector<DeadlineRecord> provisional_deadlines() override;
   std::int64_t insert_outbox(const OutboxMessage& message) override;
   std::vector<std::int64_t> record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) override;
-  bool update_deadlines(const std::vector<DeadlineRecord>& records) override;
+  bool update_deadline_lifecycles(const std::vector<DeadlineRecord>& records) override;
   // Releases the write connection once committed, so the object may stay in scope while the
   // same thread begins another transaction.
   void commit() override;

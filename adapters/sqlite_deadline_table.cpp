@@ -21,25 +21,46 @@ struct DeadlineRow {
   long long version = 0;
   std::string case_id;
   std::string record;
+  std::string progress;
+  int paused = -1;
+  int escalation_level = -1;
+  std::string next_fire_at;
+  soci::indicator next_fire_indicator = soci::i_null;
+  std::string updated_at;
 };
 
+// The record's JSON, with the lifecycle columns taking precedence where they are set.
 DeadlineRecord decode_row(const DeadlineRow& row) {
   try {
     DeadlineRecord record = decode_deadline(decode_json(row.record, "deadlines.record", row.case_id));
     record.id = row.id;
     record.version = row.version;
+    if (!row.progress.empty()) {
+      auto progress = parse_deadline_progress(row.progress);
+      if (!progress) throw std::invalid_argument("column progress is not a known progress");
+      record.state.progress = *progress;
+    }
+    if (row.paused >= 0) record.state.paused = row.paused != 0;
+    if (row.escalation_level >= 0) record.escalation_level = row.escalation_level;
+    record.next_fire_at.reset();
+    if (row.next_fire_indicator == soci::i_ok) {
+      record.next_fire_at = decode_instant(row.next_fire_at, "deadlines.next_fire_at", row.case_id);
+    }
+    if (!row.updated_at.empty()) record.updated_at = decode_instant(row.updated_at, "deadlines.updated_at", row.case_id);
     return record;
   } catch (const std::invalid_argument& error) {
     throw StoreError(fmt::format("deadline {} of case {} does not decode: {}", row.id, row.case_id, error.what()));
   }
 }
 
-// Runs a SELECT of (id, version, case_id, record) whose parameters `bind` exchanges.
+// Runs a kSelect query whose parameters `bind` exchanges.
 template <class Bind>
 std::vector<DeadlineRecord> select_deadlines(soci::session& session, const std::string& sql, Bind&& bind) {
   DeadlineRow row;
   soci::statement select(session);
-  exchange_into(select, row.id, row.version, row.case_id, row.record);
+  exchange_into(select, row.id, row.version, row.case_id, row.record, row.progress, row.paused, row.escalation_level);
+  select.exchange(soci::into(row.next_fire_at, row.next_fire_indicator));
+  select.exchange(soci::into(row.updated_at));
   bind(select);
   prepare_statement(select, sql);
   select.execute();
@@ -61,8 +82,13 @@ struct DeadlineColumns {
   soci::indicator next_fire_indicator = soci::i_null;
   int provisional = 0;
   std::string record;
+  std::string progress;
+  int paused = 0;
+  int escalation_level = 0;
+  std::string updated_at;
 };
 
+// The lifecycle and filter columns; the record's JSON is encoded by with_record.
 DeadlineColumns columns_of(const DeadlineRecord& record) {
   DeadlineColumns columns;
   columns.case_id = record.case_id;
@@ -77,11 +103,20 @@ DeadlineColumns columns_of(const DeadlineRecord& record) {
     columns.next_fire_indicator = soci::i_ok;
   }
   columns.provisional = record.provisional ? 1 : 0;
+  columns.progress = std::string(deadline_progress_name(record.state.progress));
+  columns.paused = record.state.paused ? 1 : 0;
+  columns.escalation_level = record.escalation_level;
+  columns.updated_at = format_instant(record.updated_at);
+  return columns;
+}
+
+DeadlineColumns with_record(DeadlineColumns columns, const DeadlineRecord& record) {
   columns.record = encode_json(encode_deadline(record), "deadlines.record", record.case_id);
   return columns;
 }
 
-constexpr std::string_view kSelect = "SELECT id, version, case_id, record FROM deadlines";
+constexpr std::string_view kSelect =
+    "SELECT id, version, case_id, record, progress, paused, escalation_level, next_fire_at, updated_at FROM deadlines";
 
 // The WHERE clause of a list query; bind_query binds the parameters it names.
 std::string where_clause(const DeadlineQuery& query) {
@@ -130,25 +165,58 @@ struct QueryBindings {
   std::string due_before;
 };
 
-// UPDATE of one deadline row with an expected version, prepared once for many rows.
+// UPDATE of one whole deadline row with an expected version.
 class DeadlineUpdate {
  public:
   explicit DeadlineUpdate(soci::session& session)
       : statement_((session.prepare << "UPDATE deadlines SET agency_id = :agency_id, responsible = :responsible,"
                                        " status = :status, due_at = :due_at, next_fire_at = :next_fire_at,"
-                                       " provisional = :provisional, version = version + 1, record = :record"
-                                       " WHERE id = :id AND version = :expected",
+                                       " provisional = :provisional, progress = :progress, paused = :paused,"
+                                       " escalation_level = :escalation_level, updated_at = :updated_at,"
+                                       " version = version + 1, record = :record WHERE id = :id AND version = :expected",
                     soci::use(columns_.agency_id, "agency_id"), soci::use(columns_.responsible, "responsible"),
                     soci::use(columns_.status, "status"), soci::use(columns_.due_at, "due_at"),
                     soci::use(columns_.next_fire_at, columns_.next_fire_indicator, "next_fire_at"),
-                    soci::use(columns_.provisional, "provisional"), soci::use(columns_.record, "record"),
+                    soci::use(columns_.provisional, "provisional"), soci::use(columns_.progress, "progress"),
+                    soci::use(columns_.paused, "paused"), soci::use(columns_.escalation_level, "escalation_level"),
+                    soci::use(columns_.updated_at, "updated_at"), soci::use(columns_.record, "record"),
                     soci::use(id_, "id"), soci::use(expected_, "expected"))) {}
 
   // False when the row's version is no longer `expected_version`.
   bool run(const DeadlineRecord& record, std::int64_t expected_version) {
-    columns_ = columns_of(record);
+    columns_ = with_record(columns_of(record), record);
     id_ = record.id;
     expected_ = expected_version;
+    statement_.execute(true);
+    return statement_.get_affected_rows() == 1;
+  }
+
+ private:
+  DeadlineColumns columns_;
+  long long id_ = 0;
+  long long expected_ = 0;
+  soci::statement statement_;
+};
+
+// UPDATE of the lifecycle columns only (what a firing changes), prepared once for many rows.
+class DeadlineLifecycleUpdate {
+ public:
+  explicit DeadlineLifecycleUpdate(soci::session& session)
+      : statement_((session.prepare << "UPDATE deadlines SET status = :status, next_fire_at = :next_fire_at,"
+                                       " progress = :progress, paused = :paused, escalation_level = :escalation_level,"
+                                       " updated_at = :updated_at, version = version + 1"
+                                       " WHERE id = :id AND version = :expected",
+                    soci::use(columns_.status, "status"),
+                    soci::use(columns_.next_fire_at, columns_.next_fire_indicator, "next_fire_at"),
+                    soci::use(columns_.progress, "progress"), soci::use(columns_.paused, "paused"),
+                    soci::use(columns_.escalation_level, "escalation_level"),
+                    soci::use(columns_.updated_at, "updated_at"), soci::use(id_, "id"),
+                    soci::use(expected_, "expected"))) {}
+
+  bool run(const DeadlineRecord& record) {
+    columns_ = columns_of(record);
+    id_ = record.id;
+    expected_ = record.version;
     statement_.execute(true);
     return statement_.get_affected_rows() == 1;
   }
@@ -234,15 +302,18 @@ std::vector<DeadlineRecord> deadlines_of(soci::session& session, std::string_vie
 }
 
 std::int64_t insert_deadline(soci::session& session, const DeadlineRecord& record) {
-  DeadlineColumns columns = columns_of(record);
+  DeadlineColumns columns = with_record(columns_of(record), record);
   session << "INSERT INTO deadlines (case_id, rule_id, cycle, agency_id, responsible, status, due_at, next_fire_at,"
-             " provisional, version, record) VALUES (:case_id, :rule_id, :cycle, :agency_id, :responsible, :status,"
-             " :due_at, :next_fire_at, :provisional, 1, :record)",
+             " provisional, progress, paused, escalation_level, updated_at, version, record) VALUES (:case_id, :rule_id,"
+             " :cycle, :agency_id, :responsible, :status, :due_at, :next_fire_at, :provisional, :progress, :paused,"
+             " :escalation_level, :updated_at, 1, :record)",
       soci::use(columns.case_id, "case_id"), soci::use(columns.rule_id, "rule_id"), soci::use(columns.cycle, "cycle"),
       soci::use(columns.agency_id, "agency_id"), soci::use(columns.responsible, "responsible"),
       soci::use(columns.status, "status"), soci::use(columns.due_at, "due_at"),
       soci::use(columns.next_fire_at, columns.next_fire_indicator, "next_fire_at"),
-      soci::use(columns.provisional, "provisional"), soci::use(columns.record, "record");
+      soci::use(columns.provisional, "provisional"), soci::use(columns.progress, "progress"),
+      soci::use(columns.paused, "paused"), soci::use(columns.escalation_level, "escalation_level"),
+      soci::use(columns.updated_at, "updated_at"), soci::use(columns.record, "record");
   long long id = 0;
   session.get_last_insert_id("deadlines", id);
   return id;
@@ -331,10 +402,10 @@ std::vector<std::int64_t> record_deadline_firings(soci::session& session, std::v
   return event_ids;
 }
 
-bool update_deadlines(soci::session& session, const std::vector<DeadlineRecord>& records) {
-  DeadlineUpdate update(session);
+bool update_deadline_lifecycles(soci::session& session, const std::vector<DeadlineRecord>& records) {
+  DeadlineLifecycleUpdate update(session);
   for (const DeadlineRecord& record : records) {
-    if (!update.run(record, record.version)) return false;
+    if (!update.run(record)) return false;
   }
   return true;
 }

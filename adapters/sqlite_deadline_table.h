@@ -27,7 +27,7 @@ std::int64_t insert_outbox(soci::session& session, const OutboxMessage& message)
 
 // Batch forms for the deadline scheduler: each prepares its statements once for the whole batch.
 std::vector<std::int64_t> record_deadline_firings(soci::session& session, std::vector<DeadlineFiringWrite>& firings);
-bool update_deadlines(soci::session& session, const std::vector<DeadlineRecord>& records);
+bool update_deadline_lifecycles(soci::session& session, const std::vector<DeadlineRecord>& records);
 Page<OutboxMessage> outbox(soci::session& session, std::int64_t limit, std::int64_t offset);
 
 }  // namespace sitecycle::sqlite

@@ -156,9 +156,10 @@ class CaseTransaction {
   // the ids and versions the store assigned and returns the event ids. Throws StoreError when a
   // case does not exist.
   virtual std::vector<std::int64_t> record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) = 0;
-  // Writes each record as update_deadline does, expecting its own `version`. Returns false at
-  // the first record whose stored version changed; the caller must then roll back.
-  virtual bool update_deadlines(const std::vector<DeadlineRecord>& records) = 0;
+  // Writes the lifecycle of each record (state, escalation level, next_fire_at, updated_at),
+  // which is all a firing changes, expecting the record's own `version`. Returns false at the
+  // first record whose stored version changed; the caller must then roll back.
+  virtual bool update_deadline_lifecycles(const std::vector<DeadlineRecord>& records) = 0;
 
   virtual void commit() = 0;
 };

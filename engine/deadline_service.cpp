@@ -138,7 +138,7 @@ Result<std::vector<DeadlineFiringRecord>> DeadlineService::fire_due(const Moment
       }
       std::vector<std::int64_t> event_ids = transaction->record_deadline_firings(writes);
       for (std::size_t i = 0; i < batch_fired.size() && i < event_ids.size(); ++i) batch_fired[i].event_id = event_ids[i];
-      if (!transaction->update_deadlines(due)) {
+      if (!transaction->update_deadline_lifecycles(due)) {
         return make_problem(ErrorCode::conflict, {"期限正被同时修改；稍后重试", "a deadline was changed concurrently; will retry"});
       }
       transaction->commit();

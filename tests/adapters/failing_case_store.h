@@ -161,9 +161,9 @@ class FailingCaseTransaction final : public CaseTransaction {
     counter_.count_call("record_deadline_firings");
     return inner_->record_deadline_firings(firings);
   }
-  bool update_deadlines(const std::vector<DeadlineRecord>& records) override {
-    counter_.count_call("update_deadlines");
-    return inner_->update_deadlines(records);
+  bool update_deadline_lifecycles(const std::vector<DeadlineRecord>& records) override {
+    counter_.count_call("update_deadline_lifecycles");
+    return inner_->update_deadline_lifecycles(records);
   }
   void commit() override {
     counter_.count_call("commit");
