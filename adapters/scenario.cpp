@@ -68,9 +68,12 @@ StepTime read_time(YamlReader& reader, const YAML::Node& node, const std::string
   std::optional<Instant> instant = text->size() == 7 ? parse_month(*text) : parse_instant(*text);
   if (!instant) {
     reader.report(node, key_path, describe_node(node),
-                  {"时间：2022-01-13T10:00:00+08:00、2022-01-13T10:00:00（上海时间）、2022-01-13、2021-11 或 not_published",
-                   "a time: 2022-01-13T10:00:00+08:00, 2022-01-13T10:00:00 (Asia/Shanghai), 2022-01-13, 2021-11 or "
-                   "not_published"});
+                  {fmt::format("{} 至 {} 年间的时间：2022-01-13T10:00:00+08:00、2022-01-13T10:00:00（上海时间）、"
+                               "2022-01-13、2021-11，或 not_published",
+                               kMinSupportedYear, kMaxSupportedYear),
+                   fmt::format("a time in the years {} to {}: 2022-01-13T10:00:00+08:00, 2022-01-13T10:00:00 "
+                               "(Asia/Shanghai), 2022-01-13, 2021-11, or not_published",
+                               kMinSupportedYear, kMaxSupportedYear)});
     return time;
   }
   time.kind = StepTime::Kind::instant;
