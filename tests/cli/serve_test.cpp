@@ -3,6 +3,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <map>
+#include <thread>
+
 #include <arpa/inet.h>
 #include <csignal>
 #include <netinet/in.h>
@@ -152,4 +156,50 @@ TEST_CASE("serve refuses broken workflows and bad options", "[cli][serve]") {
   CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:99999 --db '{}'", database)).exit_code == 2);
   CHECK(run_sitecycle("serve --listen 127.0.0.1:0 --db postgresql://localhost/x").exit_code == 2);
   CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:0 --db '{}' --now tomorrow", database)).exit_code == 2);
+}
+
+namespace {
+
+// How many events of each deadline kind the case has, read over HTTP.
+std::map<std::string, int> deadline_event_counts(int port, const std::string& case_id) {
+  std::map<std::string, int> counts;
+  nlohmann::json events = nlohmann::json::parse(http_get(port, "/api/v1/cases/" + case_id + "/events?limit=500"));
+  for (const auto& event : events["items"]) {
+    std::string kind = event["kind"];
+    if (kind.rfind("deadline_", 0) == 0) ++counts[kind];
+  }
+  return counts;
+}
+
+}  // namespace
+
+TEST_CASE("serve fires what fell due once across restarts", "[cli][serve][deadline]") {
+  TemporaryDirectory directory;
+  std::string database = "sqlite:" + (directory.path() / "deadlines.db").string();
+  CommandResult loaded = run_sitecycle(fmt::format("replay tests/scenarios/review_started.yaml --db '{}'", database));
+  INFO(loaded.err);
+  REQUIRE(loaded.exit_code == 0);
+  const std::map<std::string, int> once{{"deadline_breached", 1}, {"deadline_escalated", 1}, {"deadline_warning", 1}};
+
+  {
+    // Down since the review started: the warning (10-13), the breach (end of 10-16) and the
+    // escalation (end of 10-23) all fell due before this start.
+    ServerProcess server({"--listen", "127.0.0.1:0", "--db", database, "--now", "2026-10-26T09:00:00+08:00"});
+    int port = port_of(server.first_line());
+    std::map<std::string, int> counts;
+    // The timer fires at start; the loop only bounds the wait on a slow machine.
+    for (int attempt = 0; attempt < 100 && counts != once; ++attempt) {
+      counts = deadline_event_counts(port, "test_served_review");
+      if (counts != once) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(counts == once);
+    nlohmann::json overdue = nlohmann::json::parse(http_get(port, "/api/v1/deadlines?status=escalated"));
+    CHECK(overdue["total"] == 1);
+    CHECK(server.stop() == 0);
+  }
+
+  ServerProcess again({"--listen", "127.0.0.1:0", "--db", database, "--now", "2026-10-27T09:00:00+08:00"});
+  int port = port_of(again.first_line());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(deadline_event_counts(port, "test_served_review") == once);
 }
