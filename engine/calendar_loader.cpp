@@ -21,14 +21,6 @@ struct DateAt {
   std::string key_path;
 };
 
-std::optional<Date> read_date(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
-  auto text = reader.read_string(node, key_path);
-  if (!text) return std::nullopt;
-  auto date = parse_date(*text);
-  if (!date) reader.report(node, key_path, describe_node(node), {"YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"});
-  return date;
-}
-
 enum class DateRole { holiday_end, makeup_workday };
 
 // Reports a date outside the file's year; returns whether it is inside. A holiday that runs
@@ -55,8 +47,8 @@ void read_holidays(YamlReader& reader, const YAML::Node& node, int year, Calenda
     auto name = reader.read_title(reader.require(entry, "name", entry_path), join_path(entry_path, "name"));
     std::string from_path = join_path(entry_path, "from");
     std::string to_path = join_path(entry_path, "to");
-    auto from = read_date(reader, reader.require(entry, "from", entry_path), from_path);
-    auto to = read_date(reader, reader.require(entry, "to", entry_path), to_path);
+    auto from = reader.read_date(reader.require(entry, "from", entry_path), from_path);
+    auto to = reader.read_date(reader.require(entry, "to", entry_path), to_path);
     if (!name || !from || !to) continue;
 
     bool from_in_year = check_in_year(reader, {*from, entry["from"], from_path}, year, DateRole::holiday_end);
@@ -88,7 +80,7 @@ void read_makeup_workdays(YamlReader& reader, const YAML::Node& node, int year, 
   if (!reader.expect_sequence(node, "makeup_workdays")) return;
   for (std::size_t index = 0; index < node.size(); ++index) {
     std::string day_path = fmt::format("makeup_workdays[{}]", index);
-    auto date = read_date(reader, node[index], day_path);
+    auto date = reader.read_date(node[index], day_path);
     if (!date) continue;
     if (!check_in_year(reader, {*date, node[index], day_path}, year, DateRole::makeup_workday)) continue;
 
@@ -146,7 +138,7 @@ std::optional<CalendarYear> parse_calendar_year(std::string_view yaml_text, cons
   if (notice_number.IsDefined() && !notice_number.IsNull()) {
     calendar_year.notice_number = reader.read_string(notice_number, "notice_number");
   }
-  if (auto notice_date = read_date(reader, reader.require(*root, "notice_date", ""), "notice_date")) {
+  if (auto notice_date = reader.read_date(reader.require(*root, "notice_date", ""), "notice_date")) {
     calendar_year.notice_date = format_date(*notice_date);
   }
 

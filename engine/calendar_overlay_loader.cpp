@@ -12,14 +12,6 @@ namespace {
 
 constexpr std::size_t kMaxCalendarIdLength = 32;
 
-std::optional<Date> read_date(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
-  auto text = reader.read_string(node, key_path);
-  if (!text) return std::nullopt;
-  auto date = parse_date(*text);
-  if (!date) reader.report(node, key_path, describe_node(node), {"YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"});
-  return date;
-}
-
 std::optional<std::string> read_calendar_id(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
   auto text = reader.read_string(node, key_path);
   if (!text) return std::nullopt;
@@ -37,8 +29,8 @@ std::optional<CalendarClosure> read_closure(YamlReader& reader, const YAML::Node
 
   auto name = reader.read_title(reader.require(entry, "name", entry_path), join_path(entry_path, "name"));
   std::string to_path = join_path(entry_path, "to");
-  auto from = read_date(reader, reader.require(entry, "from", entry_path), join_path(entry_path, "from"));
-  auto to = read_date(reader, reader.require(entry, "to", entry_path), to_path);
+  auto from = reader.read_date(reader.require(entry, "from", entry_path), join_path(entry_path, "from"));
+  auto to = reader.read_date(reader.require(entry, "to", entry_path), to_path);
   auto source_url = reader.read_string(reader.require(entry, "source_url", entry_path), join_path(entry_path, "source_url"));
   if (!name || !from || !to || !source_url) return std::nullopt;
 

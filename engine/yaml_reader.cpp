@@ -250,6 +250,14 @@ std::optional<LocalizedText> YamlReader::read_title(const YAML::Node& node, cons
   return title;
 }
 
+std::optional<Date> YamlReader::read_date(const YAML::Node& node, const std::string& key_path) {
+  auto text = read_string(node, key_path);
+  if (!text) return std::nullopt;
+  auto date = parse_date(*text);
+  if (!date) report(node, key_path, describe_node(node), {"YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"});
+  return date;
+}
+
 std::optional<std::vector<std::string>> YamlReader::read_id_list(const YAML::Node& node,
                                                                  const std::string& key_path) {
   if (!node.IsDefined()) return std::nullopt;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "diagnostic.h"
+#include "instant.h"
 #include "localized_text.h"
 #include "position.h"
 
@@ -76,6 +77,8 @@ class YamlReader {
   std::optional<double> read_number(const YAML::Node& node, const std::string& key_path);
   std::optional<bool> read_bool(const YAML::Node& node, const std::string& key_path);
   std::optional<LocalizedText> read_title(const YAML::Node& node, const std::string& key_path);
+  // A YYYY-MM-DD date.
+  std::optional<Date> read_date(const YAML::Node& node, const std::string& key_path);
   // A scalar id or a sequence of ids.
   std::optional<std::vector<std::string>> read_id_list(const YAML::Node& node, const std::string& key_path);
 
