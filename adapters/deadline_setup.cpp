@@ -29,8 +29,8 @@ Diagnostic problem_at(const std::string& file, Position position, std::string ke
   return diagnostic;
 }
 
-// Where a parameter is first used: its unit and default must be the same everywhere, because
-// one agency override replaces them all.
+// The first use of a parameter. Its unit and default must be the same everywhere, because one
+// agency override replaces them all.
 struct ParameterUse {
   std::string unit;  // the duration kind, or "warning_working_days"
   int default_value = 0;

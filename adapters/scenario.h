@@ -44,7 +44,7 @@ struct FireAction {
   std::string comment;
 };
 
-// What one deadline of a case must look like: the latest cycle of the rule, unless `cycle` is
+// The expected state of one deadline of a case: the latest cycle of the rule, unless `cycle` is
 // given. Unset members are not checked.
 struct DeadlineExpectation {
   std::string rule;
@@ -69,7 +69,7 @@ struct ScenarioStep {
   Position position;
   StepTime time;
   std::optional<std::chrono::seconds> advance;
-  bool restart = false;  // simulate a server restart: only what the store holds survives
+  bool restart = false;  // simulate a server restart: only what the store contains survives
   std::optional<CreateAction> create;
   std::optional<FireAction> fire;
   std::optional<Expectation> expect;

@@ -33,7 +33,7 @@ struct PauseInterval {
   bool operator==(const PauseInterval&) const = default;
 };
 
-// One cycle of a deadline rule on one case. A rule without repeat has one cycle per start; a
+// One cycle of a deadline rule on one case. A rule without repeat has one cycle per start. A
 // restart or a recurring rule ends a cycle and starts the next with `cycle` + 1.
 struct DeadlineRecord {
   std::int64_t id = 0;  // assigned by the store

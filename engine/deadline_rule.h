@@ -1,6 +1,6 @@
 // Deadline rules as declared under `deadlines:` in a workflow file. docs/workflow-format.md is
-// the format's contract. A rule says what starts, pauses, resumes, restarts, stops and cancels a
-// clock on a case, how long the period is, when to warn and whom to notify at breach and after.
+// the format's contract. A rule names what starts, pauses, resumes, restarts, stops and cancels
+// a clock on a case, how long the period is, when to warn and whom to notify at and after a breach.
 #pragma once
 
 #include "localized_text.h"
@@ -56,14 +56,14 @@ struct EscalationStep {
   Position position;
 };
 
-// Where the next cycle of a recurring obligation starts.
+// The start of the next cycle of a recurring obligation.
 enum class RepeatFrom {
   none,          // one cycle only
   completion,    // "every N years from the last completion": at the completing step
   previous_due,  // a fixed cadence such as half-yearly monitoring: at the previous due date
 };
 
-// Which agency's calendar, time zone and parameter overrides apply to a clock: a fixed agency,
+// The agency whose calendar, time zone and parameter overrides apply to a clock: a fixed agency,
 // or the agency of `kind` in the district named by a case field (the city agency of that kind
 // when the field is empty). With neither, the catalog's default agency applies.
 struct AgencySelector {

@@ -150,8 +150,8 @@ bool DeadlineTracker::schedule(DeadlineRecord& record, const DeadlineRule& rule,
   std::optional<DueDate> due = compute_due_date(rule.duration, cadence ? record.amount * record.periods : record.amount,
                                                 cadence ? record.anchor_on : record.started_on, record.pauses,
                                                 field_date, calendar);
-  // Supported start dates and period bounds keep due dates within four-digit years; an agency
-  // value outside them would produce a date no store can write back.
+  // Supported start dates and period bounds keep due dates within four-digit years. A date
+  // beyond them could not be written back by the store, so the cycle does not start.
   if (!due || !due->due_on.ok() || static_cast<int>(due->due_on.year()) > 9999) return false;
 
   record.due_on = due->due_on;
