@@ -39,8 +39,8 @@ void report_file(LoadedCalendars& loaded, const fs::path& path, LocalizedText fo
   loaded.diagnostics.push_back(Diagnostic{path.string(), 0, 0, "", std::move(found), std::move(expected)});
 }
 
-void report_unreadable(LoadedCalendars& loaded, const fs::path& path, LocalizedText why) {
-  report_file(loaded, path, std::move(why), {"可读取的文件或目录", "a readable file or folder"});
+void report_unreadable(LoadedCalendars& loaded, const fs::path& path, LocalizedText reason) {
+  report_file(loaded, path, std::move(reason), {"可读取的文件或目录", "a readable file or folder"});
   loaded.unreadable = true;
 }
 

@@ -1,6 +1,6 @@
 // The server's deadline timer: a thread that sleeps until the earliest next_fire_at in the
 // store (or until poked after a command changed deadlines) and then fires what is due. It never
-// scans cases: the store answers the next instant from an index.
+// scans cases, because the store finds the next instant through an index.
 //
 // Restart safety: what fell due while the server was down is fired by the first run after
 // start, once, because each firing commits together with the deadline's new state.

@@ -99,7 +99,7 @@ void append_event(std::string& out, const CalendarEntry& entry, Instant stamp) {
 
   append_line(out, "LAST-MODIFIED", format_ical_instant(entry.last_modified));
   append_line(out, "X-SITECYCLE-DUE", format_ical_instant(entry.due));
-  // A deadline marks a day but makes nobody busy on it.
+  // A deadline marks a day without blocking time in the subscriber's calendar.
   append_line(out, "TRANSP", "TRANSPARENT");
   append_line(out, "END", "VEVENT");
 }

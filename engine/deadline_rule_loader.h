@@ -1,5 +1,5 @@
 // Reads one deadline rule of a workflow file. Cross-references (states, transitions, fields,
-// roles) are checked by the validator, which sees the whole workflow.
+// roles) are checked by the validator, which has the whole workflow.
 #pragma once
 
 #include "deadline_rule.h"

@@ -1,7 +1,7 @@
 // Fires the deadline warnings, breaches and escalations that came due, and recomputes
 // provisional due dates once their year's calendar is loaded. Each firing becomes an event on
 // its case and a message in the outbox, in the same store transaction as the deadline's new
-// state, so a firing is recorded exactly once or not at all.
+// state. A firing is therefore stored together with that state or not at all, so it fires once.
 //
 // Thread-safety: safe to call from several threads; the store serialises writers.
 #pragma once
