@@ -76,9 +76,33 @@ std::map<std::string, ParameterUse> collect_parameters(const std::vector<Workflo
   return uses;
 }
 
+// Collects every workflow setting by name. One agency override applies to every workflow that
+// declares the name, so a name declared twice must have one type.
+std::map<std::string, const WorkflowSetting*> collect_settings(const std::vector<WorkflowPtr>& workflows,
+                                                               Diagnostics& diagnostics) {
+  std::map<std::string, const WorkflowSetting*> settings;
+  for (const WorkflowPtr& workflow : workflows) {
+    for (const WorkflowSetting& setting : workflow->settings) {
+      auto [known, inserted] = settings.emplace(setting.id, &setting);
+      if (inserted || known->second->type == setting.type) continue;
+      diagnostics.push_back(problem_at(workflow->source_file, setting.position, "settings." + setting.id + ".type",
+                                       verbatim(std::string(to_string(setting.type))),
+                                       {fmt::format("与其他流程中同名设置相同的类型（{}），或另起设置名", to_string(known->second->type)),
+                                        fmt::format("the type other workflows give this setting ({}), or another name",
+                                                    to_string(known->second->type))}));
+    }
+  }
+  return settings;
+}
+
 void check_rules_against_agencies(const std::vector<WorkflowPtr>& workflows, const AgencyCatalog* agencies,
                                   const fs::path& agencies_file, Diagnostics& diagnostics) {
   for (const WorkflowPtr& workflow : workflows) {
+    if (workflow->agency.agency_id && (agencies == nullptr || agencies->find(*workflow->agency.agency_id) == nullptr)) {
+      diagnostics.push_back(problem_at(workflow->source_file, workflow->agency_position, "agency",
+                                       verbatim(*workflow->agency.agency_id),
+                                       {"agencies.yaml 中定义的机构", "an agency defined in agencies.yaml"}));
+    }
     for (const DeadlineRule& rule : workflow->deadlines) {
       if (!rule.agency.agency_id) continue;
       if (agencies != nullptr && agencies->find(*rule.agency.agency_id) != nullptr) continue;
@@ -88,17 +112,29 @@ void check_rules_against_agencies(const std::vector<WorkflowPtr>& workflows, con
     }
   }
   std::map<std::string, ParameterUse> parameters = collect_parameters(workflows, diagnostics);
+  std::map<std::string, const WorkflowSetting*> settings = collect_settings(workflows, diagnostics);
   if (agencies == nullptr) return;
   std::vector<std::string> names;
   for (const auto& [name, use] : parameters) names.push_back(name);
+  for (const auto& [name, setting] : settings) names.push_back(name);
   std::string known = names.empty() ? std::string("none declared") : fmt::format("{}", fmt::join(names, ", "));
   for (const Agency& agency : agencies->agencies()) {
     for (const auto& [name, override] : agency.parameters) {
       std::string key_path = fmt::format("agencies.{}.parameters.{}", agency.id, name);
+      if (auto setting = settings.find(name); setting != settings.end()) {
+        if (fits(*setting->second, override.value)) continue;
+        bool boolean = setting->second->type == SettingType::boolean;
+        diagnostics.push_back(problem_at(agencies_file.string(), override.position, key_path + ".value",
+                                         verbatim(override.value.dump()),
+                                         boolean ? LocalizedText{"true 或 false", "true or false"}
+                                                 : LocalizedText{"不小于 0 的整数", "an integer of 0 or more"}));
+        continue;
+      }
       auto use = parameters.find(name);
       if (use == parameters.end()) {
         diagnostics.push_back(problem_at(agencies_file.string(), override.position, key_path, verbatim(name),
-                                         {"期限规则声明的参数：" + known, "a parameter a deadline rule declares: " + known}));
+                                         {"期限规则声明的参数或流程设置：" + known,
+                                          "a parameter a deadline rule declares, or a workflow setting: " + known}));
         continue;
       }
       const ParameterUse& range = use->second;

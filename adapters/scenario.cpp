@@ -216,6 +216,44 @@ std::optional<Expectation> read_expect(YamlReader& reader, const YAML::Node& nod
   return expect;
 }
 
+std::optional<ErrorCode> read_error_code(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  auto code = node.IsScalar() ? parse_error_code(node.Scalar()) : std::nullopt;
+  if (!code) {
+    reader.report(node, key_path, describe_node(node),
+                  {"稳定的错误代码，例如 guard_failed、role_not_allowed、no_such_transition、invalid_input、case_closed、not_found",
+                   "a stable error code such as guard_failed, role_not_allowed, no_such_transition, invalid_input, case_closed, not_found"});
+  }
+  return code;
+}
+
+// `guard_failed`, or {code: guard_failed, reason_contains: 文字, basis_contains: 第六十五条}.
+std::optional<ExpectedRejection> read_expected_rejection(YamlReader& reader, const YAML::Node& node,
+                                                         const std::string& key_path) {
+  ExpectedRejection expected;
+  if (!node.IsMap()) {
+    auto code = read_error_code(reader, node, key_path);
+    if (!code) return std::nullopt;
+    expected.code = *code;
+    return expected;
+  }
+  reader.check_keys(node, key_path, {"code", "reason_contains", "basis_contains"});
+  auto code = read_error_code(reader, reader.require(node, "code", key_path), join_path(key_path, "code"));
+  if (!code) return std::nullopt;
+  expected.code = *code;
+  for (auto [key, target] : {std::pair{"reason_contains", &expected.reason_contains},
+                             std::pair{"basis_contains", &expected.basis_contains}}) {
+    YAML::Node text = node[key];
+    if (!text.IsDefined()) continue;
+    auto value = reader.read_string(text, join_path(key_path, key));
+    if (value && value->empty()) {
+      reader.report(text, join_path(key_path, key), describe_node(text), {"非空文字", "non-empty text"});
+    } else if (value) {
+      *target = *value;
+    }
+  }
+  return expected;
+}
+
 void read_step(YamlReader& reader, const YAML::Node& node, const std::string& key_path, ScenarioStep& step) {
   reader.check_keys(node, key_path, {"at", "advance", "restart", "create", "fire", "expect", "expect_rejection", "note"});
   bool restart_given = false;
@@ -234,13 +272,7 @@ void read_step(YamlReader& reader, const YAML::Node& node, const std::string& ke
   if (YAML::Node note = node["note"]; note.IsDefined()) step.note = reader.read_string(note, join_path(key_path, "note")).value_or("");
 
   if (YAML::Node rejection = node["expect_rejection"]; rejection.IsDefined()) {
-    auto code = rejection.IsScalar() ? parse_error_code(rejection.Scalar()) : std::nullopt;
-    if (!code) {
-      reader.report(rejection, join_path(key_path, "expect_rejection"), describe_node(rejection),
-                    {"稳定的错误代码，例如 guard_failed、role_not_allowed、no_such_transition、invalid_input、case_closed、not_found",
-                     "a stable error code such as guard_failed, role_not_allowed, no_such_transition, invalid_input, case_closed, not_found"});
-    }
-    step.expect_rejection = code;
+    step.expect_rejection = read_expected_rejection(reader, rejection, join_path(key_path, "expect_rejection"));
   }
 
   int actions = int(step.create.has_value()) + int(step.fire.has_value()) + int(step.advance.has_value()) +

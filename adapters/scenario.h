@@ -64,6 +64,14 @@ struct Expectation {
   std::map<std::string, int> event_counts;  // event kind -> how many the case has in all
 };
 
+// A rejection a step expects: its stable code and, optionally, words its message and legal basis
+// must contain.
+struct ExpectedRejection {
+  ErrorCode code = ErrorCode::guard_failed;
+  std::string reason_contains;  // matched against the zh-CN and the en message
+  std::string basis_contains;
+};
+
 struct ScenarioStep {
   int number = 0;  // 1-based
   Position position;
@@ -73,7 +81,7 @@ struct ScenarioStep {
   std::optional<CreateAction> create;
   std::optional<FireAction> fire;
   std::optional<Expectation> expect;
-  std::optional<ErrorCode> expect_rejection;
+  std::optional<ExpectedRejection> expect_rejection;
   std::string note;
 };
 

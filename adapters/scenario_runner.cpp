@@ -139,21 +139,37 @@ void ScenarioRunner::record_outcome(const ScenarioStep& step, const CommandOutco
 }
 
 void ScenarioRunner::check_rejection(const ScenarioStep& step, const Problem& problem) {
-  if (step.expect_rejection && *step.expect_rejection == problem.code) return;
-  std::string expected = step.expect_rejection ? std::string(to_string(*step.expect_rejection)) : std::string();
-  if (expected.empty()) {
+  if (!step.expect_rejection) {
     fail(step, fmt::format("操作被拒绝（{}）：{}", to_string(problem.code), problem.detail.zh_cn),
          fmt::format("the action was rejected ({}): {}", to_string(problem.code), problem.detail.en));
-  } else {
-    fail(step, fmt::format("预期以 {} 拒绝，实际以 {} 拒绝：{}", expected, to_string(problem.code), problem.detail.zh_cn),
-         fmt::format("expected rejection {}, got {}: {}", expected, to_string(problem.code), problem.detail.en));
+    return;
+  }
+  const ExpectedRejection& expected = *step.expect_rejection;
+  if (expected.code != problem.code) {
+    fail(step, fmt::format("预期以 {} 拒绝，实际以 {} 拒绝：{}", to_string(expected.code), to_string(problem.code), problem.detail.zh_cn),
+         fmt::format("expected rejection {}, got {}: {}", to_string(expected.code), to_string(problem.code), problem.detail.en));
+    return;
+  }
+  bool reason_found = expected.reason_contains.empty() ||
+                      problem.detail.zh_cn.find(expected.reason_contains) != std::string::npos ||
+                      problem.detail.en.find(expected.reason_contains) != std::string::npos;
+  if (!reason_found) {
+    fail(step, fmt::format("拒绝理由中没有“{}”：{}", expected.reason_contains, problem.detail.zh_cn),
+         fmt::format("the rejection reason does not contain \"{}\": {}", expected.reason_contains, problem.detail.en));
+  }
+  auto basis = problem.extra.find("basis");
+  std::string basis_text = basis != problem.extra.end() && basis->is_string() ? basis->get<std::string>() : std::string();
+  if (!expected.basis_contains.empty() && basis_text.find(expected.basis_contains) == std::string::npos) {
+    fail(step, fmt::format("拒绝依据中没有“{}”：{}", expected.basis_contains, basis_text.empty() ? "无依据" : basis_text),
+         fmt::format("the rejection basis does not contain \"{}\": {}", expected.basis_contains,
+                     basis_text.empty() ? "no basis" : basis_text));
   }
 }
 
 void ScenarioRunner::check_unexpected_success(const ScenarioStep& step) {
   if (!step.expect_rejection) return;
-  fail(step, fmt::format("预期以 {} 拒绝，但操作成功", to_string(*step.expect_rejection)),
-       fmt::format("expected rejection {}, but the action succeeded", to_string(*step.expect_rejection)));
+  fail(step, fmt::format("预期以 {} 拒绝，但操作成功", to_string(step.expect_rejection->code)),
+       fmt::format("expected rejection {}, but the action succeeded", to_string(step.expect_rejection->code)));
 }
 
 void ScenarioRunner::check_expectation(const ScenarioStep& step, const Expectation& expect) {

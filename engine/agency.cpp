@@ -136,10 +136,14 @@ void read_override_value(YamlReader& reader, const YAML::Node& node, const std::
                          ParameterOverride& result) {
   std::string value_path = join_path(key_path, "value");
   YAML::Node value = reader.require(node, "value", key_path);
+  if (value.IsScalar() && (value.Scalar() == "true" || value.Scalar() == "false") && value.Tag() == "?") {
+    result.value = value.Scalar() == "true";  // a boolean workflow setting
+    return;
+  }
   auto number = reader.read_integer(value, value_path);
   if (!number) return;
   if (*number < 0) {
-    reader.report(value, value_path, describe_node(value), {"不小于 0 的整数", "an integer of 0 or more"});
+    reader.report(value, value_path, describe_node(value), {"不小于 0 的整数，或 true/false", "an integer of 0 or more, or true or false"});
     return;
   }
   result.value = *number;
@@ -293,6 +297,21 @@ const Agency* AgencyCatalog::find_for(std::string_view kind, std::optional<std::
     if (!agency.district && city_agency == nullptr) city_agency = &agency;
   }
   return city_agency;
+}
+
+const Agency& AgencyCatalog::select(const AgencySelector& selector, const nlohmann::json& case_data) const {
+  const Agency* agency = nullptr;
+  if (selector.agency_id) {
+    agency = find(*selector.agency_id);
+  } else if (selector.kind) {
+    std::optional<std::string_view> district;
+    if (selector.district_field && case_data.is_object()) {
+      auto value = case_data.find(*selector.district_field);
+      if (value != case_data.end() && value->is_string()) district = value->get_ref<const std::string&>();
+    }
+    agency = find_for(*selector.kind, district);
+  }
+  return agency != nullptr ? *agency : default_agency();
 }
 
 const ParameterOverride* AgencyCatalog::parameter(std::string_view agency_id, std::string_view name) const {

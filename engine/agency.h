@@ -35,9 +35,10 @@ inline constexpr std::array<std::string_view, 16> kShanghaiDistricts{
 inline constexpr std::array<std::string_view, 5> kSourceStatuses{"verified", "unverified", "not_found", "analogue",
                                                                  "setting"};
 
-// An agency's value for a named deadline parameter, with the source that publishes it.
+// An agency's value for a named deadline parameter or workflow setting, with the source that
+// publishes it.
 struct ParameterOverride {
-  nlohmann::json value;  // an integer >= 0, in the unit of the parameter (such as working days)
+  nlohmann::json value;  // an integer >= 0 (in the parameter's unit, such as working days) or a boolean
   std::string source;
   std::string source_status;  // one of kSourceStatuses
   Position position;          // of the parameter's name
@@ -57,6 +58,18 @@ struct Agency {
   Position time_zone_position;
 };
 
+// The agency whose calendar, time zone and parameter overrides apply to a case's clock or
+// setting: a fixed agency, or the agency of `kind` in the district named by a case field (the
+// city agency of that kind when the field is empty). With neither, the catalog's default agency
+// applies.
+struct AgencySelector {
+  std::optional<std::string> agency_id;
+  std::optional<std::string> kind;
+  std::optional<std::string> district_field;
+
+  bool empty() const { return !agency_id && !kind; }
+};
+
 // The agencies of one catalog file. Immutable after construction, so one catalog may be shared
 // between threads. Pointers and references it returns live as long as the catalog.
 class AgencyCatalog {
@@ -71,6 +84,9 @@ class AgencyCatalog {
   // when neither exists.
   const Agency* find_for(std::string_view kind, std::optional<std::string_view> district) const;
   const Agency& default_agency() const { return agencies_[default_index_]; }
+  // The agency `selector` picks for a case with `case_data`; the default agency when it picks
+  // none.
+  const Agency& select(const AgencySelector& selector, const nlohmann::json& case_data) const;
   // In file order.
   const std::vector<Agency>& agencies() const { return agencies_; }
   // The agency's override of a parameter, or nullptr (also for an unknown agency).

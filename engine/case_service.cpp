@@ -54,6 +54,13 @@ void append_read_only_errors(const FieldSchema& schema, const nlohmann::json& da
   }
 }
 
+// The case's values of its workflow's settings. The agency catalog comes with the deadline
+// environment; without one, every setting has its default.
+nlohmann::json settings_of(const Workflow& workflow, const nlohmann::json& case_data, const DeadlineTracker* deadlines) {
+  return resolve_settings(workflow.settings, workflow.agency, case_data,
+                          deadlines != nullptr ? deadlines->agencies() : nullptr);
+}
+
 LinkedCases load_linked_cases(CaseTransaction& transaction, std::string_view case_id) {
   LinkedCases linked;
   for (const CaseLink& link : transaction.links_of(case_id)) {
@@ -226,7 +233,8 @@ Result<StoredCase> CommandRun::fire(const std::string& case_id, const Transition
   }
 
   LinkedCases linked = load_linked_cases(transaction_, case_id);
-  Result<AppliedTransition> applied = apply_transition(*workflow, *current, linked, request, now_);
+  nlohmann::json settings = settings_of(*workflow, current->data, deadlines_);
+  Result<AppliedTransition> applied = apply_transition(*workflow, *current, linked, request, now_, &settings);
   if (!applied) return applied.problem();
 
   StoredCase updated = *current;
@@ -392,7 +400,8 @@ Result<CaseDetail> CaseService::case_detail(std::string_view case_id, const Acto
       if (auto other = store_.find_case(link.linked_case_id)) linked[link.role] = std::move(*other);
     }
     if (WorkflowPtr workflow = registry_->find(stored->workflow_id, stored->workflow_version)) {
-      detail.available = available_transitions(*workflow, *stored, linked, actor);
+      nlohmann::json settings = settings_of(*workflow, stored->data, deadlines_);
+      detail.available = available_transitions(*workflow, *stored, linked, actor, &settings);
     }
     detail.deadlines = store_.deadlines_of(case_id);
     detail.stored = std::move(*stored);

@@ -15,7 +15,8 @@ namespace sitecycle {
 
 // A path into the evaluation context:
 //   state, data.FIELD[.SUB...], input.FIELD[.SUB...], actor.role, actor.org, actor.user,
-//   link.ROLE (the linked case's id), link.ROLE.state, link.ROLE.data.FIELD[.SUB...].
+//   link.ROLE (the linked case's id), link.ROLE.state, link.ROLE.data.FIELD[.SUB...],
+//   setting.NAME (the case's value of a workflow setting).
 // A path that does not resolve yields no value.
 struct ValuePath {
   std::string text;                 // as written, for messages

@@ -8,7 +8,7 @@ namespace sitecycle {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kPathRoots{"state", "data", "input", "actor", "link", "now", "case"};
+constexpr std::array<std::string_view, 8> kPathRoots{"state", "data", "input", "actor", "link", "now", "case", "setting"};
 
 constexpr std::array<std::pair<std::string_view, Comparison>, 9> kComparisons{{
     {"eq", Comparison::eq},
@@ -138,8 +138,8 @@ std::optional<ValuePath> read_value_path(YamlReader& reader, const YAML::Node& n
   for (std::string_view root : kPathRoots) root_known = root_known || path.parts.front() == root;
   if (!parts_valid || !root_known) {
     reader.report(node, key_path, describe_node(node),
-                  {"以 state、data、input、actor、link、now 或 case 开头、用点分隔的路径，例如 link.investigation.state",
-                   "a dotted path starting with state, data, input, actor, link, now or case, such as "
+                  {"以 state、data、input、actor、link、now、case 或 setting 开头、用点分隔的路径，例如 link.investigation.state",
+                   "a dotted path starting with state, data, input, actor, link, now, case or setting, such as "
                    "link.investigation.state"});
     return std::nullopt;
   }

@@ -3,6 +3,7 @@
 // a clock on a case, how long the period is, when to warn and whom to notify at and after a breach.
 #pragma once
 
+#include "agency.h"
 #include "localized_text.h"
 #include "position.h"
 
@@ -26,11 +27,17 @@ struct DeadlineTriggers {
   bool empty() const { return on_enter.empty() && on_leave.empty() && on_transition.empty() && on_field.empty(); }
 };
 
-// A count written as a number, or as a named parameter with a default that an agency in
-// agencies.yaml may override.
+// The largest counts a rule accepts: a century in days or in months.
+inline constexpr int kMaxDeadlineDays = 36500;
+inline constexpr int kMaxDeadlineMonths = 1200;
+
+// A count written as a number, as a named parameter with a default that an agency in
+// agencies.yaml may override, or as an integer case field with a default for when it is unset.
 struct DeadlineAmount {
   int default_value = 0;
   std::optional<std::string> parameter;
+  std::optional<std::string> field;
+  Position position;
 };
 
 enum class DurationKind {
@@ -61,15 +68,6 @@ enum class RepeatFrom {
   none,          // one cycle only
   completion,    // "every N years from the last completion": at the completing step
   previous_due,  // a fixed cadence such as half-yearly monitoring: at the previous due date
-};
-
-// The agency whose calendar, time zone and parameter overrides apply to a clock: a fixed agency,
-// or the agency of `kind` in the district named by a case field (the city agency of that kind
-// when the field is empty). With neither, the catalog's default agency applies.
-struct AgencySelector {
-  std::optional<std::string> agency_id;
-  std::optional<std::string> kind;
-  std::optional<std::string> district_field;
 };
 
 struct DeadlineRule {

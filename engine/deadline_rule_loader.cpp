@@ -10,16 +10,13 @@ namespace sitecycle {
 namespace {
 
 // Periods beyond a century are typing mistakes, and the bound keeps date arithmetic in range.
-constexpr long long kMaxAmount = 36500;
-constexpr int kMaxMonths = 1200;
-
-const LocalizedText kAmountExpected{"0 到 36500 的整数，或 {parameter: 名称, default: 整数}",
-                                    "an integer from 0 to 36500, or {parameter: name, default: integer}"};
+const LocalizedText kAmountExpected{"0 到 36500 的整数，或 {parameter: 名称, default: 整数}，或 {field: 字段, default: 整数}",
+                                    "an integer from 0 to 36500, {parameter: name, default: integer} or {field: name, default: integer}"};
 
 std::optional<int> read_count(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
   auto value = reader.read_integer(node, key_path);
   if (!value) return std::nullopt;
-  if (*value < 0 || *value > kMaxAmount) {
+  if (*value < 0 || *value > kMaxDeadlineDays) {
     reader.report(node, key_path, describe_node(node), kAmountExpected);
     return std::nullopt;
   }
@@ -30,13 +27,22 @@ std::optional<DeadlineAmount> read_amount(YamlReader& reader, const YAML::Node& 
   if (!node.IsMap()) {
     auto count = read_count(reader, node, key_path);
     if (!count) return std::nullopt;
-    return DeadlineAmount{*count, std::nullopt};
+    return DeadlineAmount{*count, std::nullopt, std::nullopt, position_of(node)};
   }
-  reader.check_keys(node, key_path, {"parameter", "default"});
-  std::string parameter = reader.read_required_id(node, "parameter", key_path);
+  reader.check_keys(node, key_path, {"parameter", "field", "default"});
+  bool has_parameter = node["parameter"].IsDefined();
+  if (has_parameter == node["field"].IsDefined()) {
+    reader.report(node, key_path, describe_node(node),
+                  {"parameter（机构可调整的参数）或 field（案件的整数字段）二者之一，另加 default",
+                   "one of parameter (a name agencies may override) or field (an integer case field), with default"});
+    return std::nullopt;
+  }
+  std::string name = reader.read_required_id(node, has_parameter ? "parameter" : "field", key_path);
   auto fallback = read_count(reader, reader.require(node, "default", key_path), join_path(key_path, "default"));
-  if (parameter.empty() || !fallback) return std::nullopt;
-  return DeadlineAmount{*fallback, parameter};
+  if (name.empty() || !fallback) return std::nullopt;
+  DeadlineAmount amount{*fallback, std::nullopt, std::nullopt, position_of(node)};
+  (has_parameter ? amount.parameter : amount.field) = name;
+  return amount;
 }
 
 DeadlineTriggers read_triggers(YamlReader& reader, const YAML::Node& node, const std::string& key_path,
@@ -131,9 +137,9 @@ std::optional<DeadlineDuration> read_duration(YamlReader& reader, const YAML::No
                       {"1 到 36500 的整数", "an integer from 1 to 36500"});
         return std::nullopt;
       }
-      if (duration_kind == DurationKind::months && amount->default_value > kMaxMonths) {
+      if (duration_kind == DurationKind::months && amount->default_value > kMaxDeadlineMonths) {
         reader.report(value, value_path, describe_node(value),
-                      {fmt::format("1 到 {} 的整数（一百年）", kMaxMonths), fmt::format("an integer from 1 to {} (a century)", kMaxMonths)});
+                      {fmt::format("1 到 {} 的整数（一百年）", kMaxDeadlineMonths), fmt::format("an integer from 1 to {} (a century)", kMaxDeadlineMonths)});
         return std::nullopt;
       }
       duration.emplace();
@@ -145,7 +151,10 @@ std::optional<DeadlineDuration> read_duration(YamlReader& reader, const YAML::No
   return duration;
 }
 
-std::optional<AgencySelector> read_agency(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+}  // namespace
+
+std::optional<AgencySelector> read_agency_selector(YamlReader& reader, const YAML::Node& node,
+                                                   const std::string& key_path) {
   AgencySelector selector;
   if (!node.IsDefined()) return selector;
   if (node.IsScalar()) {
@@ -171,6 +180,8 @@ std::optional<AgencySelector> read_agency(YamlReader& reader, const YAML::Node& 
   }
   return selector;
 }
+
+namespace {
 
 std::vector<std::string> read_notify(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
   if (!node.IsDefined()) return {};
@@ -293,7 +304,7 @@ std::optional<DeadlineRule> read_deadline_rule(YamlReader& reader, const std::st
     rule.title = *title;
   }
   rule.responsible = reader.read_required_id(node, "responsible", rule_path);
-  if (auto agency = read_agency(reader, node["agency"], join_path(rule_path, "agency"))) rule.agency = *agency;
+  if (auto agency = read_agency_selector(reader, node["agency"], join_path(rule_path, "agency"))) rule.agency = *agency;
 
   YAML::Node start = reader.require(node, "start", rule_path);
   rule.start = read_triggers(reader, start, join_path(rule_path, "start"), true);

@@ -15,4 +15,9 @@ namespace sitecycle {
 std::optional<DeadlineRule> read_deadline_rule(YamlReader& reader, const std::string& id, const YAML::Node& node,
                                                const std::string& rule_path);
 
+// Reads an agency selector: an agency id, or {kind, district_field}. An undefined node selects
+// the default agency. Returns nullopt after reporting a problem.
+std::optional<AgencySelector> read_agency_selector(YamlReader& reader, const YAML::Node& node,
+                                                   const std::string& key_path);
+
 }  // namespace sitecycle

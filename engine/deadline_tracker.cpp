@@ -93,22 +93,21 @@ Instant DeadlineTracker::end_of_day(Date date, const std::string& zone) const {
 DeadlineTracker::AgencyChoice DeadlineTracker::choose_agency(const DeadlineRule& rule,
                                                              const nlohmann::json& case_data) const {
   if (agencies_ == nullptr) return {kFallbackAgencyId, kNationalCalendarId, "Asia/Shanghai"};
-  const Agency* agency = nullptr;
-  if (rule.agency.agency_id) {
-    agency = agencies_->find(*rule.agency.agency_id);
-  } else if (rule.agency.kind) {
-    std::optional<std::string_view> district;
-    if (rule.agency.district_field && case_data.is_object()) {
-      auto value = case_data.find(*rule.agency.district_field);
-      if (value != case_data.end() && value->is_string()) district = value->get_ref<const std::string&>();
-    }
-    agency = agencies_->find_for(*rule.agency.kind, district);
-  }
-  if (agency == nullptr) agency = &agencies_->default_agency();
+  const Agency* agency = &agencies_->select(rule.agency, case_data);
   return {agency->id, agency->calendar, agency->time_zone};
 }
 
-int DeadlineTracker::resolve_amount(const DeadlineAmount& amount, const std::string& agency_id) const {
+int DeadlineTracker::resolve_amount(const DeadlineAmount& amount, const std::string& agency_id,
+                                    const nlohmann::json& case_data, int maximum) const {
+  if (amount.field) {
+    // A case field outside the range of the unit counts as unset, so its default applies.
+    auto value = case_data.is_object() ? case_data.find(*amount.field) : case_data.end();
+    if (case_data.is_object() && value != case_data.end() && value->is_number_integer() &&
+        value->get<long long>() >= 0 && value->get<long long>() <= maximum) {
+      return value->get<int>();
+    }
+    return amount.default_value;
+  }
   if (!amount.parameter || agencies_ == nullptr) return amount.default_value;
   const ParameterOverride* override = agencies_->parameter(agency_id, *amount.parameter);
   if (override == nullptr || !override->value.is_number_integer()) return amount.default_value;
@@ -180,12 +179,16 @@ std::optional<DeadlineRecord> DeadlineTracker::start_cycle(const Workflow& workf
   record.calendar_id = agency.calendar;
   record.time_zone = agency.time_zone;
   record.responsible = rule.responsible;
-  record.amount = resolve_amount(rule.duration.amount, agency.id);
-  record.warning_working_days = resolve_amount(rule.warning_working_days, agency.id);
+  int maximum = rule.duration.kind == DurationKind::months ? kMaxDeadlineMonths : kMaxDeadlineDays;
+  record.amount = resolve_amount(rule.duration.amount, agency.id, stored.data, maximum);
+  record.warning_working_days = resolve_amount(rule.warning_working_days, agency.id, stored.data, kMaxDeadlineDays);
   record.started_on = started_on;
   record.started_at = now;
-  record.anchor_on = previous_in_cadence != nullptr ? previous_in_cadence->anchor_on : started_on;
-  record.periods = previous_in_cadence != nullptr ? previous_in_cadence->periods + 1 : 1;
+  // A cadence counts whole periods from its anchor, so it does not drift. When the period
+  // changed (a case field or an agency override), the cadence starts over from this cycle's start.
+  bool same_cadence = previous_in_cadence != nullptr && previous_in_cadence->amount == record.amount;
+  record.anchor_on = same_cadence ? previous_in_cadence->anchor_on : started_on;
+  record.periods = same_cadence ? previous_in_cadence->periods + 1 : 1;
   record.created_at = now;
   record.updated_at = now;
   if (!schedule(record, rule, stored.data)) return std::nullopt;

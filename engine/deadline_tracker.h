@@ -83,7 +83,9 @@ class DeadlineTracker {
     std::string time_zone;
   };
   AgencyChoice choose_agency(const DeadlineRule& rule, const nlohmann::json& case_data) const;
-  int resolve_amount(const DeadlineAmount& amount, const std::string& agency_id) const;
+  // The count of `amount` for a case: from its field, the agency's override or the default.
+  int resolve_amount(const DeadlineAmount& amount, const std::string& agency_id, const nlohmann::json& case_data,
+                     int maximum) const;
   std::optional<DeadlineRecord> start_cycle(const Workflow& workflow, const DeadlineRule& rule, const StoredCase& stored,
                                             int cycle, Date started_on, Instant now,
                                             const DeadlineRecord* previous_in_cadence = nullptr) const;

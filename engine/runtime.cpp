@@ -15,8 +15,8 @@ namespace {
 class TransitionContext final : public ConditionContext {
  public:
   TransitionContext(const StoredCase& current, const nlohmann::json& data, const nlohmann::json& input,
-                    const Actor& actor, const LinkedCases& linked, const Moment& now)
-      : current_(current), data_(data), input_(input), linked_(linked), now_(now) {
+                    const Actor& actor, const LinkedCases& linked, const Moment& now, const nlohmann::json* settings)
+      : current_(current), data_(data), input_(input), linked_(linked), now_(now), settings_(settings) {
     actor_ = nlohmann::json{{"role", actor.role}, {"org", actor.org}, {"user", actor.user}};
   }
 
@@ -36,6 +36,7 @@ class TransitionContext final : public ConditionContext {
     if (parts[0] == "now" && parts[1] == "date") return nlohmann::json(format_date(now_.local_date));
     if (parts[0] == "now" && parts[1] == "instant") return nlohmann::json(format_instant(now_.instant));
     if (parts[0] == "case" && parts[1] == "id") return nlohmann::json(current_.id);
+    if (parts[0] == "setting" && settings_ != nullptr && settings_->contains(parts[1])) return settings_->at(parts[1]);
     return std::nullopt;
   }
 
@@ -48,6 +49,7 @@ class TransitionContext final : public ConditionContext {
   nlohmann::json actor_;
   const LinkedCases& linked_;
   const Moment& now_;
+  const nlohmann::json* settings_;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -279,12 +281,12 @@ std::optional<Condition> without_input_conditions(const Condition& condition) {
 
 Result<AppliedTransition> apply_transition(const Workflow& workflow, const StoredCase& current,
                                            const LinkedCases& linked, const TransitionRequest& request,
-                                           const Moment& now) {
+                                           const Moment& now, const nlohmann::json* settings) {
   const Transition* transition = nullptr;
   if (auto problem = check_preconditions(workflow, current, request, transition)) return std::move(*problem);
   if (auto problem = check_input(workflow, *transition, request.input)) return std::move(*problem);
 
-  TransitionContext context(current, current.data, request.input, request.actor, linked, now);
+  TransitionContext context(current, current.data, request.input, request.actor, linked, now, settings);
   if (transition->guard) {
     if (auto failure = evaluate(*transition->guard, context)) return guard_problem(*transition, *failure);
   }
@@ -301,7 +303,8 @@ Result<AppliedTransition> apply_transition(const Workflow& workflow, const Store
 }
 
 std::vector<AvailableTransition> available_transitions(const Workflow& workflow, const StoredCase& current,
-                                                       const LinkedCases& linked, const Actor& actor) {
+                                                       const LinkedCases& linked, const Actor& actor,
+                                                       const nlohmann::json* settings) {
   std::vector<AvailableTransition> available;
   const State* state = workflow.find_state(current.state);
   if (current.closed || state == nullptr || state->final || actor.role.empty() || actor.role == kSystemRole) {
@@ -310,7 +313,7 @@ std::vector<AvailableTransition> available_transitions(const Workflow& workflow,
 
   nlohmann::json no_input = nlohmann::json::object();
   Moment unused_moment{};
-  TransitionContext context(current, current.data, no_input, actor, linked, unused_moment);
+  TransitionContext context(current, current.data, no_input, actor, linked, unused_moment, settings);
   for (const Transition& transition : workflow.transitions) {
     bool from_here = std::find(transition.from.begin(), transition.from.end(), current.state) != transition.from.end();
     bool role_allowed = std::find(transition.roles.begin(), transition.roles.end(), actor.role) != transition.roles.end();

@@ -53,10 +53,12 @@ struct AppliedTransition {
 // Authorises the actor's role, checks the input against the schema, evaluates the guard, and
 // computes the new state, data and outward effects. Rejections carry no_such_transition,
 // role_not_allowed, invalid_input, guard_failed (naming the condition and any blocking case) or
-// case_closed.
+// case_closed. `settings` holds the case's values of the workflow settings (see
+// resolve_settings); without it, guards reading `setting.NAME` find no value.
 Result<AppliedTransition> apply_transition(const Workflow& workflow, const StoredCase& current,
                                            const LinkedCases& linked,
-                                           const TransitionRequest& request, const Moment& now);
+                                           const TransitionRequest& request, const Moment& now,
+                                           const nlohmann::json* settings = nullptr);
 
 // A transition the actor's role may fire from the current state, with whether its guard holds
 // before any input is given.
@@ -70,6 +72,7 @@ struct AvailableTransition {
 std::vector<AvailableTransition> available_transitions(const Workflow& workflow,
                                                        const StoredCase& current,
                                                        const LinkedCases& linked,
-                                                       const Actor& actor);
+                                                       const Actor& actor,
+                                                       const nlohmann::json* settings = nullptr);
 
 }  // namespace sitecycle

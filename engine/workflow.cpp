@@ -16,6 +16,20 @@ const Transition* Workflow::find_transition(std::string_view transition_id) cons
   return nullptr;
 }
 
+const DocumentKind* Workflow::find_document(std::string_view document_id) const {
+  for (const DocumentKind& document : documents) {
+    if (document.id == document_id) return &document;
+  }
+  return nullptr;
+}
+
+const WorkflowSetting* Workflow::find_setting(std::string_view setting_id) const {
+  for (const WorkflowSetting& setting : settings) {
+    if (setting.id == setting_id) return &setting;
+  }
+  return nullptr;
+}
+
 const State* Workflow::initial_state() const {
   for (const State& state : states) {
     if (state.initial) return &state;

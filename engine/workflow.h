@@ -8,6 +8,7 @@
 #include "field_schema.h"
 #include "localized_text.h"
 #include "position.h"
+#include "workflow_setting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -73,6 +74,14 @@ struct TransitionInput {
   std::vector<std::string> optional;
 };
 
+// A kind of document a workflow's steps submit or issue (a report, a plan, a notice).
+struct DocumentKind {
+  std::string id;
+  LocalizedText title;
+  std::string basis;  // the rule that asks for it, when there is one
+  Position position;
+};
+
 struct Transition {
   std::string id;
   LocalizedText title;
@@ -82,7 +91,9 @@ struct Transition {
   TransitionInput input;
   std::optional<Condition> guard;
   std::vector<Effect> effects;
+  std::vector<std::string> documents;  // ids of DocumentKind: what this step submits or issues
   Position position;
+  Position documents_position;
   Position from_position;
   Position to_position;
   Position roles_position;
@@ -105,9 +116,16 @@ struct Workflow {
   std::vector<State> states;            // in file order
   std::vector<Transition> transitions;  // in file order
   std::vector<DeadlineRule> deadlines;
+  std::vector<DocumentKind> documents;   // in file order
+  std::vector<WorkflowSetting> settings;  // in file order
+  // Whose overrides in agencies.yaml apply to the settings; the default agency without one.
+  AgencySelector agency;
+  Position agency_position;
 
   const State* find_state(std::string_view state_id) const;
   const Transition* find_transition(std::string_view transition_id) const;
+  const DocumentKind* find_document(std::string_view document_id) const;
+  const WorkflowSetting* find_setting(std::string_view setting_id) const;
   const State* initial_state() const;
 };
 

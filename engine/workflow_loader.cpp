@@ -3,6 +3,7 @@
 #include "condition_loader.h"
 #include "deadline_rule_loader.h"
 #include "instant.h"
+#include "workflow_catalog_loader.h"
 #include "yaml_reader.h"
 
 #include <fmt/format.h>
@@ -296,7 +297,7 @@ void read_transition_input(YamlReader& reader, const YAML::Node& node, const std
 void read_transition(YamlReader& reader, const std::string& id, const YAML::Node& node, const std::string& key_path,
                      Workflow& workflow) {
   if (!reader.expect_map(node, key_path)) return;
-  reader.check_keys(node, key_path, {"title", "from", "to", "roles", "input", "guard", "effects"});
+  reader.check_keys(node, key_path, {"title", "from", "to", "roles", "input", "guard", "effects", "documents"});
 
   Transition transition;
   transition.id = id;
@@ -321,6 +322,10 @@ void read_transition(YamlReader& reader, const std::string& id, const YAML::Node
   if (YAML::Node input = node["input"]; input.IsDefined()) read_transition_input(reader, input, join_path(key_path, "input"), transition);
   if (YAML::Node guard = node["guard"]; guard.IsDefined()) transition.guard = read_condition(reader, guard, join_path(key_path, "guard"));
 
+  if (YAML::Node documents = node["documents"]; documents.IsDefined()) {
+    transition.documents_position = position_of(documents);
+    transition.documents = reader.read_id_list(documents, join_path(key_path, "documents")).value_or(std::vector<std::string>{});
+  }
   if (YAML::Node effects = node["effects"]; effects.IsDefined()) {
     std::string effects_path = join_path(key_path, "effects");
     if (reader.expect_sequence(effects, effects_path)) {
@@ -374,7 +379,8 @@ static std::optional<Workflow> parse_workflow_document(std::string_view yaml_tex
                                                 Diagnostics& diagnostics) {
   std::size_t problems_before = diagnostics.size();
   auto root = load_yaml_mapping(yaml_text, file_name, diagnostics,
-                                {"id", "version", "title", "create_roles", "fields", "states", "transitions", "deadlines"});
+                                {"id", "version", "title", "create_roles", "agency", "settings", "documents", "fields", "states",
+                                 "transitions", "deadlines"});
   if (!root) return std::nullopt;
   YamlReader reader(file_name, diagnostics);
 
@@ -403,6 +409,12 @@ static std::optional<Workflow> parse_workflow_document(std::string_view yaml_tex
     workflow.create_roles = reader.read_id_list(create_roles, "create_roles").value_or(std::vector<std::string>{});
   }
 
+  if (YAML::Node agency = (*root)["agency"]; agency.IsDefined()) {
+    workflow.agency_position = position_of(agency);
+    if (auto selector = read_agency_selector(reader, agency, "agency")) workflow.agency = *selector;
+  }
+  if (YAML::Node settings = (*root)["settings"]; settings.IsDefined()) read_settings(reader, settings, workflow);
+  if (YAML::Node documents = (*root)["documents"]; documents.IsDefined()) read_document_kinds(reader, documents, workflow);
   if (YAML::Node fields = (*root)["fields"]; fields.IsDefined()) {
     workflow.fields = read_fields(reader, fields, "fields", true).value_or(FieldSchema{});
   }

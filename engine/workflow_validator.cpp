@@ -101,6 +101,13 @@ void check_path(ValidationContext& context, const Workflow& workflow, const Valu
     if (parts.size() != 2 || (parts[1] != "date" && parts[1] != "instant")) bad({"now.date 或 now.instant", "now.date or now.instant"});
   } else if (root == "case") {
     if (parts.size() != 2 || parts[1] != "id") bad({"case.id", "case.id"});
+  } else if (root == "setting") {
+    if (parts.size() != 2 || workflow.find_setting(parts[1]) == nullptr) {
+      std::vector<std::string> ids;
+      for (const WorkflowSetting& setting : workflow.settings) ids.push_back(setting.id);
+      std::string names = ids.empty() ? std::string("none") : fmt::format("{}", fmt::join(ids, ", "));
+      bad({"setting. 后接本流程 settings 中声明的设置：" + names, "setting. followed by a setting this workflow declares: " + names});
+    }
   } else if (root == "link") {
     std::set<std::string> known = link_roles_of(context, workflow.id);
     if (parts.size() < 2 || known.find(parts[1]) == known.end()) {
@@ -283,6 +290,15 @@ void check_transition(ValidationContext& context, const Workflow& workflow, cons
     }
   }
 
+  for (const std::string& document : transition.documents) {
+    if (workflow.find_document(document) != nullptr) continue;
+    std::vector<std::string> ids;
+    for (const DocumentKind& kind : workflow.documents) ids.push_back(kind.id);
+    std::string names = ids.empty() ? std::string("none") : fmt::format("{}", fmt::join(ids, ", "));
+    report(context, workflow, transition.documents_position, key_path + ".documents", quoted(document),
+           {"本流程 documents 中声明的文件类型：" + names, "a document kind this workflow declares under documents: " + names});
+  }
+
   if (transition.guard) check_condition(context, workflow, *transition.guard, key_path + ".guard", &inputs);
   for (std::size_t i = 0; i < transition.effects.size(); ++i) {
     check_effect(context, workflow, transition.effects[i], fmt::format("{}.effects[{}]", key_path, i), inputs);
@@ -373,6 +389,31 @@ void check_notify_roles(ValidationContext& context, const Workflow& workflow, co
   }
 }
 
+void check_district_field(ValidationContext& context, const Workflow& workflow, const AgencySelector& selector,
+                          Position position, const std::string& key_path) {
+  if (!selector.district_field) return;
+  auto field = workflow.fields.find(*selector.district_field);
+  bool names_district = field != workflow.fields.end() &&
+                        (field->second.type == FieldType::string || field->second.type == FieldType::enumeration);
+  if (!names_district) {
+    report(context, workflow, position, key_path, quoted(*selector.district_field),
+           LocalizedText{"string 或 enum 类型的已定义字段，其值为区标识", "a declared string or enum field holding a district id"});
+  }
+}
+
+// A count read from a case field needs an integer field.
+void check_count_field(ValidationContext& context, const Workflow& workflow, const DeadlineAmount& amount,
+                       const std::string& key_path) {
+  auto field = workflow.fields.find(*amount.field);
+  if (field != workflow.fields.end() && field->second.type == FieldType::integer) return;
+  report(context, workflow, amount.position, key_path, quoted(*amount.field),
+         {"integer 类型的已定义字段：" + list_of_fields(workflow), "a declared integer field: " + list_of_fields(workflow)});
+}
+
+void check_settings(ValidationContext& context, const Workflow& workflow) {
+  check_district_field(context, workflow, workflow.agency, workflow.agency_position, "agency.district_field");
+}
+
 void check_deadline(ValidationContext& context, const Workflow& workflow, const DeadlineRule& rule) {
   std::string key_path = "deadlines." + rule.id;
   const std::pair<const DeadlineTriggers*, const char*> phases[] = {
@@ -385,14 +426,9 @@ void check_deadline(ValidationContext& context, const Workflow& workflow, const 
   if (rule.duration.kind == DurationKind::before_date) {
     check_date_field(context, workflow, rule.duration.date_field, rule.duration.position, key_path + ".duration.before.field");
   }
-  if (rule.agency.district_field) {
-    auto field = workflow.fields.find(*rule.agency.district_field);
-    bool names_district = field != workflow.fields.end() &&
-                          (field->second.type == FieldType::string || field->second.type == FieldType::enumeration);
-    if (!names_district) {
-      report(context, workflow, rule.position, key_path + ".agency.district_field", quoted(*rule.agency.district_field),
-             LocalizedText{"string 或 enum 类型的已定义字段，其值为区标识", "a declared string or enum field holding a district id"});
-    }
+  check_district_field(context, workflow, rule.agency, rule.position, key_path + ".agency.district_field");
+  for (const auto& [amount, name] : {std::pair{&rule.duration.amount, "duration"}, std::pair{&rule.warning_working_days, "warning"}}) {
+    if (amount->field) check_count_field(context, workflow, *amount, key_path + "." + name + ".field");
   }
   check_notify_roles(context, workflow, {rule.responsible}, rule.position, key_path + ".responsible");
   check_notify_roles(context, workflow, rule.warning_notify, rule.position, key_path + ".warning.notify");
@@ -525,6 +561,7 @@ void validate_workflows(const std::vector<WorkflowPtr>& workflows, const RoleCat
     check_states(context, *workflow);
     for (const Transition& transition : workflow->transitions) check_transition(context, *workflow, transition, signalled);
     check_reachability(context, *workflow);
+    check_settings(context, *workflow);
     for (const DeadlineRule& rule : workflow->deadlines) check_deadline(context, *workflow, rule);
   }
   SignalCycleFinder(signal_graph(by_id, links), context).run();

@@ -15,10 +15,10 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 // A copy of the shipped workflows in which parcel.yaml names a state that does not exist.
 std::filesystem::path broken_workflows(const TemporaryDirectory& directory) {
   std::filesystem::path folder = directory.path() / "workflows";
-  std::filesystem::create_directories(folder);
-  for (const char* name : {"roles.yaml", "investigation.yaml", "parcel.yaml"}) {
-    std::filesystem::copy_file(std::filesystem::path(SITECYCLE_SOURCE_DIR) / "workflows" / name, folder / name);
-  }
+  // The workflows link to one another and name agencies and calendars, so the whole folder is
+  // copied.
+  std::filesystem::copy(std::filesystem::path(SITECYCLE_SOURCE_DIR) / "workflows", folder,
+                        std::filesystem::copy_options::recursive);
   std::string parcel = read_file(folder / "parcel.yaml");
   auto at = parcel.find("to: supplied");
   REQUIRE(at != std::string::npos);
@@ -146,6 +146,13 @@ TEST_CASE("replay exits 1 on a failed expectation and 2 on a malformed scenario"
   CHECK(failed.exit_code == 1);
   CHECK(failed.err.find("step 2: case plot should be in state supplied, but is in registered") != std::string::npos);
   CHECK(nlohmann::json::parse(failed.out)["passed"] == false);
+
+  CommandResult wrong_reason = run_sitecycle("replay tests/scenarios/failing_rejection_reason.yaml --lang en");
+  CHECK(wrong_reason.exit_code == 1);
+  CHECK(wrong_reason.err.find("step 3: the rejection reason does not contain \"名录\"") != std::string::npos);
+  CHECK(wrong_reason.err.find("step 3: the rejection basis does not contain \"第六十一条\": 沪环保防〔2016〕226号") !=
+        std::string::npos);
+  CHECK(wrong_reason.err.find("step 4") == std::string::npos);
 
   CommandResult malformed = run_sitecycle("replay tests/scenarios/malformed.yaml --lang en");
   CHECK(malformed.exit_code == 2);

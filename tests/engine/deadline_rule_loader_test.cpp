@@ -252,7 +252,7 @@ TEST_CASE("deadline rule problems with positions", "[deadline][loader]") {
        "rules.yaml:33:15: deadlines.review.duration: found a mapping, expected exactly one of working_days"},
       {"negative count", {{33, "    duration: {working_days: -1}"}},
        "rules.yaml:33:30: deadlines.review.duration.working_days: found \"-1\", expected an integer from 0 to 36500, "
-       "or {parameter: name, default: integer}"},
+       "{parameter: name, default: integer} or {field: name, default: integer}"},
       {"count above the maximum", {{33, "    duration: {calendar_days: 36501}"}},
        "rules.yaml:33:31: deadlines.review.duration.calendar_days: found \"36501\", expected an integer from 0 to 36500"},
       {"parameter default above the maximum", {{33, "    duration: {working_days: {parameter: review_days, default: 40000}}"}},

@@ -577,3 +577,45 @@ TEST_CASE("tracker cadence keeps the month day", "[deadline][tracker]") {
   // The cadence 08-31, 02-28, 08-31: Mon 2026-08-31 is a working day.
   CHECK(text(permit.cycle("monitoring_report", 2).due_on) == "2026-08-31");
 }
+
+TEST_CASE("a period counted from a case field uses the field, else its default", "[deadline_tracker]") {
+  CalendarMap calendars = shipped_calendars();
+  FixedOffsetZones zones;
+  DeadlineTracker tracker{nullptr, calendars, zones};
+  WorkflowPtr works = sitecycle::testing::parse_fixture_workflow("workflows/settings/works.yaml");
+
+  // Started Mon 2026-03-16: three months end Tue 06-16, a working day.
+  PermitCase quarterly{tracker, works};
+  quarterly.create(at("2026-03-16"));
+  quarterly.fire("start", at("2026-03-16"), {{"crew", 3}, {"report_interval_months", 3}});
+  CHECK(quarterly.cycle("monthly_report", 1).amount == 3);
+  CHECK(text(quarterly.cycle("monthly_report", 1).due_on) == "2026-06-16");
+
+  // Unset, the default of six months applies: Wed 2026-09-16.
+  PermitCase by_default{tracker, works};
+  by_default.create(at("2026-03-16"));
+  by_default.fire("start", at("2026-03-16"), {{"crew", 3}});
+  CHECK(by_default.cycle("monthly_report", 1).amount == 6);
+  CHECK(text(by_default.cycle("monthly_report", 1).due_on) == "2026-09-16");
+
+  // A value outside the unit's range counts as unset.
+  PermitCase absurd{tracker, works};
+  absurd.create(at("2026-03-16"));
+  absurd.fire("start", at("2026-03-16"), {{"crew", 3}, {"report_interval_months", 5000}});
+  CHECK(absurd.cycle("monthly_report", 1).amount == 6);
+}
+
+TEST_CASE("a cadence whose period changed starts over from the previous due date", "[deadline_tracker]") {
+  CalendarMap calendars = shipped_calendars();
+  FixedOffsetZones zones;
+  DeadlineTracker tracker{nullptr, calendars, zones};
+  PermitCase works{tracker, sitecycle::testing::parse_fixture_workflow("workflows/settings/works.yaml")};
+  works.create(at("2026-03-16"));
+  works.fire("start", at("2026-03-16"), {{"crew", 3}});
+  CHECK(text(works.cycle("monthly_report", 1).due_on) == "2026-09-16");
+
+  // The plan now asks for reports every three months: the next is due three months after
+  // Wed 09-16, on Wed 12-16, not six months after the anchor times two.
+  works.fire("report", at("2026-09-10"), {{"report_interval_months", 3}});
+  CHECK(text(works.cycle("monthly_report", 2).due_on) == "2026-12-16");
+}
