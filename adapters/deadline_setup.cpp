@@ -174,8 +174,13 @@ LoadedDeadlineEnvironment load_deadline_environment(const fs::path& workflows_fo
     append(loaded.diagnostics, std::move(agencies.diagnostics));
     environment->agencies = std::move(agencies.catalog);
   }
-  check_rules_against_agencies(workflows, environment->agencies ? &*environment->agencies : nullptr, agencies_file,
-                               loaded.diagnostics);
+  // An agencies file that did not load has been reported; checking rules against it would only
+  // repeat that as "agency not defined" in every workflow.
+  bool agencies_unloaded = fs::exists(agencies_file, error) && !environment->agencies;
+  if (!agencies_unloaded) {
+    check_rules_against_agencies(workflows, environment->agencies ? &*environment->agencies : nullptr, agencies_file,
+                                 loaded.diagnostics);
+  }
   if (!loaded.diagnostics.empty() || loaded.unreadable) return loaded;
 
   environment->tracker = std::make_unique<DeadlineTracker>(environment->agencies ? &*environment->agencies : nullptr,

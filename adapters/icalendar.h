@@ -12,7 +12,7 @@ namespace sitecycle {
 // One deadline as an all-day event on its last day.
 struct CalendarEntry {
   std::string uid;            // Stable across feeds, such as "deadline-42@sitecycle".
-  Date due_date;              // The last day of the period, a civil date in Asia/Shanghai.
+  Date due_date{};              // The last day of the period, a civil date in Asia/Shanghai.
   Instant due;                // The end of the period, in UTC.
   std::string summary;        // Already localized by the caller.
   std::string description;    // Already localized. May contain newlines, commas, semicolons, backslashes.

@@ -138,24 +138,44 @@ void ScenarioRunner::record_outcome(const ScenarioStep& step, const CommandOutco
   }
 }
 
+namespace {
+
+// Returns the message of a rejection with its field errors, so a failed step names the wrong input.
+LocalizedText message_with_errors(const Problem& problem) {
+  LocalizedText text = problem.detail;
+  for (const FieldError& error : problem.errors) {
+    text.zh_cn += fmt::format("；{}：{}", error.pointer, error.message.zh_cn);
+    text.en += fmt::format("; {}: {}", error.pointer, error.message.en);
+  }
+  return text;
+}
+
+}  // namespace
+
 void ScenarioRunner::check_rejection(const ScenarioStep& step, const Problem& problem) {
+  LocalizedText message = message_with_errors(problem);
   if (!step.expect_rejection) {
-    fail(step, fmt::format("操作被拒绝（{}）：{}", to_string(problem.code), problem.detail.zh_cn),
-         fmt::format("the action was rejected ({}): {}", to_string(problem.code), problem.detail.en));
+    fail(step, fmt::format("操作被拒绝（{}）：{}", to_string(problem.code), message.zh_cn),
+         fmt::format("the action was rejected ({}): {}", to_string(problem.code), message.en));
     return;
   }
   const ExpectedRejection& expected = *step.expect_rejection;
   if (expected.code != problem.code) {
-    fail(step, fmt::format("预期以 {} 拒绝，实际以 {} 拒绝：{}", to_string(expected.code), to_string(problem.code), problem.detail.zh_cn),
-         fmt::format("expected rejection {}, got {}: {}", to_string(expected.code), to_string(problem.code), problem.detail.en));
+    fail(step, fmt::format("预期以 {} 拒绝，实际以 {} 拒绝：{}", to_string(expected.code), to_string(problem.code), message.zh_cn),
+         fmt::format("expected rejection {}, got {}: {}", to_string(expected.code), to_string(problem.code), message.en));
     return;
   }
+  // The rule the workflow states when it has one, else the generated message.
+  LocalizedText reason = problem.detail;
+  if (auto rule = problem.extra.find("rule"); rule != problem.extra.end() && rule->is_object()) {
+    reason = {rule->value("zh-CN", ""), rule->value("en", "")};
+  }
   bool reason_found = expected.reason_contains.empty() ||
-                      problem.detail.zh_cn.find(expected.reason_contains) != std::string::npos ||
-                      problem.detail.en.find(expected.reason_contains) != std::string::npos;
+                      reason.zh_cn.find(expected.reason_contains) != std::string::npos ||
+                      reason.en.find(expected.reason_contains) != std::string::npos;
   if (!reason_found) {
-    fail(step, fmt::format("拒绝理由中没有“{}”：{}", expected.reason_contains, problem.detail.zh_cn),
-         fmt::format("the rejection reason does not contain \"{}\": {}", expected.reason_contains, problem.detail.en));
+    fail(step, fmt::format("拒绝理由中没有“{}”：{}", expected.reason_contains, reason.zh_cn),
+         fmt::format("the rejection reason does not contain \"{}\": {}", expected.reason_contains, reason.en));
   }
   auto basis = problem.extra.find("basis");
   std::string basis_text = basis != problem.extra.end() && basis->is_string() ? basis->get<std::string>() : std::string();

@@ -28,7 +28,7 @@ class TimeZones {
 // A span during which the clock stood still. The clock stops after the day `from` (which was
 // used) and runs again from the day after `to`. `to` is empty while the pause lasts.
 struct PauseInterval {
-  Date from;
+  Date from{};
   std::optional<Date> to;
   bool operator==(const PauseInterval&) const = default;
 };
@@ -50,16 +50,16 @@ struct DeadlineRecord {
   DeadlineState state;
   int amount = 0;  // the period in the rule's unit, after the agency's override
   int warning_working_days = 3;
-  Date started_on;
+  Date started_on{};
   Instant started_at{};
   // A fixed cadence (repeat from the previous due date) counts every cycle from the first
   // cycle's start, so month ends and days moved off weekends do not drift: cycle k is due
   // `periods` x `amount` after `anchor_on`. Other cycles have anchor_on == started_on, periods 1.
-  Date anchor_on;
+  Date anchor_on{};
   int periods = 1;
   std::vector<PauseInterval> pauses;
 
-  Date due_on;          // the last day of the period
+  Date due_on{};          // the last day of the period
   Instant due_at{};     // the end of due_on in the agency's time zone
   Instant warning_at{};  // the start of the day from which at most warning_working_days are left
   int escalation_level = 0;  // escalation steps fired so far

@@ -86,7 +86,7 @@ struct DeadlineRule {
   DeadlineTriggers restart;   // the cycle is cancelled and a new one starts with the full period
 
   DeadlineDuration duration;
-  DeadlineAmount warning_working_days{3, std::nullopt};  // the light turns yellow at this many left
+  DeadlineAmount warning_working_days{3, std::nullopt, std::nullopt, {}};  // the light turns yellow at this many left
   std::vector<std::string> warning_notify;
   std::vector<std::string> breach_notify;
   std::vector<EscalationStep> escalation;

@@ -12,7 +12,7 @@
 namespace sitecycle {
 
 struct DueDate {
-  Date due_on;
+  Date due_on{};
   bool provisional = false;        // a year the period reached has no calendar loaded
   std::vector<int> missing_years;  // those years, ascending
 };

@@ -35,7 +35,7 @@ std::optional<Date> parse_date(std::string_view text);
 // time zone database.
 struct Moment {
   Instant instant;
-  Date local_date;
+  Date local_date{};
 };
 
 }  // namespace sitecycle

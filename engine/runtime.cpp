@@ -161,6 +161,8 @@ Problem guard_problem(const Transition& transition, const ConditionFailure& fail
                                   fmt::format("transition {} is blocked: {}", transition.id, reason.en)});
   problem.extra["condition"] = failure.subject_path;
   problem.extra["reason"] = to_json(reason);
+  // The rule alone, as the workflow states it, without the generated condition text.
+  if (failure.condition != nullptr && failure.condition->reason) problem.extra["rule"] = to_json(*failure.condition->reason);
   if (failure.condition != nullptr && !failure.condition->basis.empty()) problem.extra["basis"] = failure.condition->basis;
   if (!failure.blocking_case.empty()) problem.extra["blocking_case"] = failure.blocking_case;
   return problem;
@@ -184,7 +186,7 @@ std::optional<Problem> run_set_effect(const Workflow& workflow, const Transition
   nlohmann::json written = nlohmann::json::object();
   for (const auto& [field, source] : effect.set_fields.fields) {
     std::optional<nlohmann::json> value = resolve_source(source, context);
-    if (!value) {
+    if (!value || value->is_null()) {  // a path with no value, or a literal null, clears the field
       applied.data.erase(field);
       written[field] = nullptr;
       continue;

@@ -141,6 +141,25 @@ void check_values(ValidationContext& context, const Workflow& workflow, const st
   }
 }
 
+// Checks a literal written by `set` against its field. Null clears the field, which a required field
+// may not be.
+void check_literal(ValidationContext& context, const Workflow& workflow, const FieldSpec& spec, const nlohmann::json& literal,
+                   Position position, const std::string& key_path) {
+  std::string found = literal.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (literal.is_null()) {
+    if (spec.required) {
+      report(context, workflow, position, key_path, "null",
+             {"一个值：必填字段不能被清空", "a value: a required field cannot be cleared"});
+    }
+    return;
+  }
+  std::vector<FieldError> errors;
+  check_value(spec, literal, "/data", errors);
+  if (errors.empty()) return;
+  report(context, workflow, position, key_path, LocalizedText{found, found},
+         {"符合字段定义的值：" + errors.front().message.zh_cn, "a value that fits the field: " + errors.front().message.en});
+}
+
 void check_effect(ValidationContext& context, const Workflow& workflow, const Effect& effect, const std::string& key_path,
                   const std::set<std::string>& inputs) {
   if (effect.when) check_condition(context, workflow, *effect.when, key_path + ".when", &inputs);
@@ -148,9 +167,12 @@ void check_effect(ValidationContext& context, const Workflow& workflow, const Ef
   switch (effect.kind) {
     case Effect::Kind::set_fields:
       for (const auto& [field, source] : effect.set_fields.fields) {
-        if (workflow.fields.find(field) == workflow.fields.end()) {
+        auto spec = workflow.fields.find(field);
+        if (spec == workflow.fields.end()) {
           report(context, workflow, effect.position, key_path + ".set." + field, quoted(field),
                  {"已声明的字段：" + list_of_fields(workflow), "a declared field: " + list_of_fields(workflow)});
+        } else if (!source.path) {
+          check_literal(context, workflow, spec->second, source.literal, effect.position, key_path + ".set." + field);
         }
       }
       check_values(context, workflow, effect.set_fields.fields, effect.position, key_path + ".set", &inputs);
@@ -406,8 +428,13 @@ void check_count_field(ValidationContext& context, const Workflow& workflow, con
                        const std::string& key_path) {
   auto field = workflow.fields.find(*amount.field);
   if (field != workflow.fields.end() && field->second.type == FieldType::integer) return;
+  std::vector<std::string> integers;
+  for (const auto& [id, spec] : workflow.fields) {
+    if (spec.type == FieldType::integer) integers.push_back(id);
+  }
+  std::string names = integers.empty() ? std::string("none") : fmt::format("{}", fmt::join(integers, ", "));
   report(context, workflow, amount.position, key_path, quoted(*amount.field),
-         {"integer 类型的已定义字段：" + list_of_fields(workflow), "a declared integer field: " + list_of_fields(workflow)});
+         {"integer 类型的已定义字段：" + names, "a declared integer field: " + names});
 }
 
 void check_settings(ValidationContext& context, const Workflow& workflow) {
@@ -427,8 +454,14 @@ void check_deadline(ValidationContext& context, const Workflow& workflow, const 
     check_date_field(context, workflow, rule.duration.date_field, rule.duration.position, key_path + ".duration.before.field");
   }
   check_district_field(context, workflow, rule.agency, rule.position, key_path + ".agency.district_field");
-  for (const auto& [amount, name] : {std::pair{&rule.duration.amount, "duration"}, std::pair{&rule.warning_working_days, "warning"}}) {
-    if (amount->field) check_count_field(context, workflow, *amount, key_path + "." + name + ".field");
+  const char* unit = rule.duration.kind == DurationKind::months          ? "months"
+                     : rule.duration.kind == DurationKind::calendar_days ? "calendar_days"
+                                                                         : "working_days";
+  if (rule.duration.amount.field) {
+    check_count_field(context, workflow, rule.duration.amount, fmt::format("{}.duration.{}.field", key_path, unit));
+  }
+  if (rule.warning_working_days.field) {
+    check_count_field(context, workflow, rule.warning_working_days, key_path + ".warning.working_days.field");
   }
   check_notify_roles(context, workflow, {rule.responsible}, rule.position, key_path + ".responsible");
   check_notify_roles(context, workflow, rule.warning_notify, rule.position, key_path + ".warning.notify");

@@ -16,8 +16,8 @@ namespace sitecycle {
 // One named run of days off, both ends included.
 struct Holiday {
   LocalizedText name;
-  Date from;
-  Date to;
+  Date from{};
+  Date to{};
 };
 
 // The published calendar of one year: its holidays and the Saturdays or Sundays worked instead
@@ -34,7 +34,7 @@ struct CalendarYear {
 };
 
 struct WorkingDayResult {
-  Date due_date;
+  Date due_date{};
   // The working days counted, in order. The last one is `due_date`.
   std::vector<Date> working_days;
   // True when the count reached a year with no calendar loaded. Only weekends are days off in

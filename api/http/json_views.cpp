@@ -22,7 +22,23 @@ nlohmann::json transition_json(const Transition& transition) {
           {"title", to_json(transition.title)},
           {"from", transition.from},
           {"to", transition.to ? nlohmann::json(*transition.to) : nlohmann::json(nullptr)},
-          {"roles", transition.roles}};
+          {"roles", transition.roles},
+          {"documents", transition.documents}};
+}
+
+nlohmann::json document_kind_json(const DocumentKind& document) {
+  return {{"id", document.id}, {"title", to_json(document.title)}, {"basis", text_or_null(document.basis)}};
+}
+
+// The setting as declared; the value an agency overrides it with is not shown here.
+nlohmann::json setting_json(const WorkflowSetting& setting) {
+  return {{"id", setting.id},
+          {"title", to_json(setting.title)},
+          {"type", to_string(setting.type)},
+          {"default", setting.default_value},
+          {"basis", text_or_null(setting.basis)},
+          {"source_status", setting.source_status},
+          {"needs_legal_check", setting.needs_legal_check}};
 }
 
 nlohmann::json state_title_json(const StoredCase& stored, const WorkflowRegistry& registry) {
@@ -41,6 +57,7 @@ nlohmann::json available_transition_json(const AvailableTransition& available) {
   return {{"id", transition.id},
           {"title", to_json(transition.title)},
           {"to", transition.to ? nlohmann::json(*transition.to) : nlohmann::json(nullptr)},
+          {"documents", transition.documents},
           {"guard_holds", available.guard_holds},
           {"blocked_reason",
            available.blocked_reason ? to_json(*available.blocked_reason) : nlohmann::json(nullptr)},
@@ -64,11 +81,18 @@ nlohmann::json workflow_json(const Workflow& workflow) {
     transitions.push_back(transition_json(transition));
   }
 
+  nlohmann::json documents = nlohmann::json::array();
+  for (const DocumentKind& document : workflow.documents) documents.push_back(document_kind_json(document));
+  nlohmann::json settings = nlohmann::json::array();
+  for (const WorkflowSetting& setting : workflow.settings) settings.push_back(setting_json(setting));
+
   return {{"id", workflow.id},
           {"version", workflow.version},
           {"title", to_json(workflow.title)},
           {"states", std::move(states)},
-          {"transitions", std::move(transitions)}};
+          {"transitions", std::move(transitions)},
+          {"documents", std::move(documents)},
+          {"settings", std::move(settings)}};
 }
 
 nlohmann::json case_summary_json(const StoredCase& stored, const WorkflowRegistry& registry) {

@@ -74,6 +74,22 @@ TEST_CASE("workflows list states and transitions", "[api]") {
   CHECK(add_remark.at("from") == json{"registered", "supply_proposed"});
   CHECK(add_remark.at("roles") == json{"land_bureau", "district_eeb"});
   CHECK(add_remark.at("title").at("en") == "Add a remark");
+  CHECK(add_remark.at("documents") == json::array());
+}
+
+TEST_CASE("workflows list documents and settings", "[api]") {
+  ApiFixture api;
+  json investigation = body_of(api.get("/api/v1/workflows")).at("items").at(0);
+  CHECK(investigation.at("documents") ==
+        json::array({{{"id", "investigation_report"},
+                      {"title", {{"zh-CN", "土壤污染状况调查报告"}, {"en", "Soil pollution status investigation report"}}},
+                      {"basis", "土壤污染防治法第五十九条"}}}));
+  CHECK(investigation.at("settings").at(0).at("id") == "joint_review_required");
+  CHECK(investigation.at("settings").at(0).at("type") == "boolean");
+  CHECK(investigation.at("settings").at(0).at("default") == true);
+  CHECK(investigation.at("settings").at(0).at("source_status") == "setting");
+  CHECK(investigation.at("settings").at(0).at("basis").is_null());
+  CHECK(investigation.at("transitions").at(0).at("documents") == json{"investigation_report"});
 }
 
 TEST_CASE("workflows list pages", "[api]") {

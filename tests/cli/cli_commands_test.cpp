@@ -56,6 +56,28 @@ TEST_CASE("validate names file and line of a broken workflow", "[cli]") {
   CHECK(other_file.exit_code == 0);
 }
 
+TEST_CASE("validate reports a broken agency file once", "[cli]") {
+  TemporaryDirectory directory;
+  std::filesystem::path folder = directory.path() / "workflows";
+  std::filesystem::copy(std::filesystem::path(SITECYCLE_SOURCE_DIR) / "workflows", folder,
+                        std::filesystem::copy_options::recursive);
+  std::string agencies = read_file(folder / "agencies.yaml");
+  std::string city_zone = "    time_zone: Asia/Shanghai\n";
+  auto at = agencies.find(city_zone);
+  REQUIRE(at != std::string::npos);
+  agencies.insert(at + city_zone.size(),
+                  "    parameters:\n      review_sla_wd: {value: -3, source: 测试数据, source_status: setting}\n");
+  write_file(folder / "agencies.yaml", agencies);
+
+  CommandResult result = run_sitecycle(fmt::format("validate '{}' --lang en", folder.string()));
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("agencies.yaml:") != std::string::npos);
+  CHECK(result.err.find("parameters.review_sla_wd.value: found \"-3\"") != std::string::npos);
+  // The rules that name city_eeb are not reported again because the catalog did not load.
+  CHECK(result.err.find("expected an agency defined in agencies.yaml") == std::string::npos);
+  CHECK(result.err.find("1 problem(s) found") != std::string::npos);
+}
+
 TEST_CASE("validate reports malformed YAML with its position", "[cli]") {
   TemporaryDirectory directory;
   std::filesystem::path folder = broken_workflows(directory);
@@ -153,6 +175,9 @@ TEST_CASE("replay exits 1 on a failed expectation and 2 on a malformed scenario"
   CHECK(wrong_reason.err.find("step 3: the rejection basis does not contain \"第六十一条\": 沪环保防〔2016〕226号") !=
         std::string::npos);
   CHECK(wrong_reason.err.find("step 4") == std::string::npos);
+  // An unexpected rejection names the input at fault.
+  CHECK(wrong_reason.err.find("step 5: the action was rejected (invalid_input): invalid input for transition "
+                              "update_details: 1 problem(s); /input/area_m2:") != std::string::npos);
 
   CommandResult malformed = run_sitecycle("replay tests/scenarios/malformed.yaml --lang en");
   CHECK(malformed.exit_code == 2);

@@ -174,3 +174,30 @@ TEST_CASE("runtime shortens huge names in messages", "[runtime]") {
   CHECK(applied.problem().detail.en.size() < 300);
   CHECK(applied.problem().detail.en.find("…") != std::string::npos);
 }
+
+TEST_CASE("runtime clears a field set to null", "[runtime]") {
+  std::string text = testing::read_fixture("workflows/basic/survey.yaml");
+  text.replace(text.find("set: {passed_on: {path: now.date}}"), std::string("set: {passed_on: {path: now.date}}").size(),
+               "set: {findings: null}");
+  Diagnostics diagnostics;
+  auto survey = parse_workflow(text, "survey.yaml", diagnostics);
+  REQUIRE(survey);
+  StoredCase current = survey_case("submitted", 2);
+  current.data["findings"] = nlohmann::json{"oil stains"};
+
+  auto applied = apply_transition(*survey, current, {}, request("pass", "reviewer"), kNow);
+  REQUIRE(applied);
+  CHECK_FALSE(applied->data.contains("findings"));
+  CHECK(applied->effects_record[0]["set"]["findings"].is_null());
+}
+
+TEST_CASE("guard failures carry the rule alone", "[runtime]") {
+  auto registry = testing::basic_registry();
+  const Workflow& lot = *registry->latest("lot");
+  LinkedCases open_survey{{"survey", survey_case("commissioned", 2)}};
+  auto blocked = apply_transition(lot, lot_case("sale_proposed"), open_survey, request("sell", "clerk"), kNow);
+  REQUIRE_FALSE(blocked);
+  INFO(blocked.problem().extra.dump());
+  REQUIRE(blocked.problem().extra.contains("rule"));
+  CHECK(blocked.problem().detail.en.find(blocked.problem().extra["rule"]["en"].get<std::string>()) != std::string::npos);
+}

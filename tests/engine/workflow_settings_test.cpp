@@ -107,8 +107,8 @@ TEST_CASE("references to settings, documents and count fields are validated", "[
   CHECK(unknown_document.find("transitions.report.documents: found \"invoice\", expected a document kind this workflow "
                               "declares under documents: plan, report") != std::string::npos);
   std::string text_field = check(replaced(works_text(), "field: report_interval_months", "field: supervisor"));
-  CHECK(text_field.find("deadlines.monthly_report.duration.field: found \"supervisor\", expected a declared integer "
-                        "field") != std::string::npos);
+  CHECK(text_field.find("deadlines.monthly_report.duration.months.field: found \"supervisor\", expected a declared "
+                        "integer field: crew, report_interval_months") != std::string::npos);
   std::string both = check(replaced(works_text(), "{field: report_interval_months, default: 6}",
                                     "{field: report_interval_months, parameter: interval, default: 6}"));
   CHECK(both.find("expected one of parameter (a name agencies may override) or field (an integer case field), with "

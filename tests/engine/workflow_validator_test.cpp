@@ -137,3 +137,16 @@ TEST_CASE("validator rejects read-only input and unknown creators", "[validator]
   CHECK(report.find("transitions.submit.input: found \"passed_on\" (read_only)") != std::string::npos);
   CHECK(report.find("create_roles: found \"mayor\"") != std::string::npos);
 }
+
+TEST_CASE("validator checks literals written by set", "[validator]") {
+  std::string wrong_type = validate_with_lot(survey_with("set: {passed_on: {path: now.date}}", "set: {passed_on: yesterday}"));
+  INFO(wrong_type);
+  CHECK(wrong_type.find("transitions.pass.effects[0].set.passed_on: found \"yesterday\", expected a value that fits the "
+                        "field") != std::string::npos);
+
+  std::string cleared = validate_with_lot(survey_with("set: {passed_on: {path: now.date}}", "set: {planned_class: null}"));
+  CHECK(cleared.find("transitions.pass.effects[0].set.planned_class: found null, expected a value: a required field "
+                     "cannot be cleared") != std::string::npos);
+
+  CHECK(validate_with_lot(survey_with("set: {passed_on: {path: now.date}}", "set: {passed_on: null}")).empty());
+}
