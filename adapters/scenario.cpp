@@ -237,7 +237,9 @@ std::optional<ExpectedRejection> read_expected_rejection(YamlReader& reader, con
     return expected;
   }
   reader.check_keys(node, key_path, {"code", "reason_contains", "basis_contains"});
-  auto code = read_error_code(reader, reader.require(node, "code", key_path), join_path(key_path, "code"));
+  YAML::Node code_node = reader.require(node, "code", key_path);
+  if (!code_node.IsDefined()) return std::nullopt;
+  auto code = read_error_code(reader, code_node, join_path(key_path, "code"));
   if (!code) return std::nullopt;
   expected.code = *code;
   for (auto [key, target] : {std::pair{"reason_contains", &expected.reason_contains},

@@ -122,6 +122,55 @@ void check_path(ValidationContext& context, const Workflow& workflow, const Valu
   }
 }
 
+// The values a path may take when they form a closed set: the state ids of this or a linked
+// workflow, the values of an enum field, or true and false for a boolean setting. Empty when open.
+std::set<std::string> closed_values(const ValidationContext& context, const Workflow& workflow, const ValuePath& path) {
+  const std::vector<std::string>& parts = path.parts;
+  std::set<std::string> values;
+  auto add_states = [&](const Workflow& owner) {
+    for (const State& state : owner.states) values.insert(state.id);
+  };
+  if (parts.size() == 1 && parts[0] == "state") {
+    add_states(workflow);
+  } else if (parts.size() == 3 && parts[0] == "link" && parts[2] == "state") {
+    auto targets = context.links.find({workflow.id, parts[1]});
+    if (targets == context.links.end()) return {};
+    for (const std::string& target : targets->second) {
+      auto found = context.workflows.find(target);
+      if (found == context.workflows.end()) return {};
+      add_states(*found->second);
+    }
+  } else if (parts.size() == 2 && (parts[0] == "data" || parts[0] == "input")) {
+    auto field = workflow.fields.find(parts[1]);
+    if (field != workflow.fields.end() && field->second.type == FieldType::enumeration) {
+      values.insert(field->second.values.begin(), field->second.values.end());
+    }
+  } else if (parts.size() == 2 && parts[0] == "setting") {
+    const WorkflowSetting* setting = workflow.find_setting(parts[1]);
+    if (setting != nullptr && setting->type == SettingType::boolean) values = {"true", "false"};
+  }
+  return values;
+}
+
+// A literal compared with a path of closed values must be one of them, so a misspelt state or
+// enum value cannot make a guard silently never (or always) hold.
+void check_compared_literal(ValidationContext& context, const Workflow& workflow, const Condition& condition,
+                            const std::string& key_path) {
+  if (condition.operand.path || condition.comparison == Comparison::exists) return;
+  std::set<std::string> allowed = closed_values(context, workflow, condition.subject);
+  if (allowed.empty()) return;
+  const nlohmann::json& literal = condition.operand.literal;
+  std::vector<nlohmann::json> items = literal.is_array() ? literal.get<std::vector<nlohmann::json>>()
+                                                         : std::vector<nlohmann::json>{literal};
+  for (const nlohmann::json& item : items) {
+    const std::string text = item.is_string() ? item.get<std::string>() : item.dump();
+    if (allowed.count(text) != 0) continue;
+    std::string names = fmt::format("{}", fmt::join(allowed, ", "));
+    report(context, workflow, condition.position, key_path + "." + std::string(to_string(condition.comparison)),
+           quoted(text), {condition.subject.text + " 可能的取值：" + names, "a value " + condition.subject.text + " can take: " + names});
+  }
+}
+
 void check_condition(ValidationContext& context, const Workflow& workflow, const Condition& condition,
                      const std::string& key_path, const std::set<std::string>* inputs) {
   if (condition.kind != Condition::Kind::comparison) {
@@ -132,6 +181,7 @@ void check_condition(ValidationContext& context, const Workflow& workflow, const
   if (condition.operand.path) {
     check_path(context, workflow, *condition.operand.path, condition.position, key_path, inputs);
   }
+  check_compared_literal(context, workflow, condition, key_path);
 }
 
 void check_values(ValidationContext& context, const Workflow& workflow, const std::map<std::string, ValueSource>& values,
@@ -312,7 +362,12 @@ void check_transition(ValidationContext& context, const Workflow& workflow, cons
     }
   }
 
+  std::set<std::string> listed_documents;
   for (const std::string& document : transition.documents) {
+    if (!listed_documents.insert(document).second) {
+      report(context, workflow, transition.documents_position, key_path + ".documents",
+             {quoted(document) + " 出现两次", quoted(document) + " twice"}, {"每种文件只列一次", "each document kind listed once"});
+    }
     if (workflow.find_document(document) != nullptr) continue;
     std::vector<std::string> ids;
     for (const DocumentKind& kind : workflow.documents) ids.push_back(kind.id);

@@ -150,3 +150,24 @@ TEST_CASE("validator checks literals written by set", "[validator]") {
 
   CHECK(validate_with_lot(survey_with("set: {passed_on: {path: now.date}}", "set: {passed_on: null}")).empty());
 }
+
+TEST_CASE("validator rejects misspelt states and values in guards", "[validator]") {
+  std::string lot = read_fixture("workflows/basic/lot.yaml");
+  auto validate_lot = [](const std::string& lot_text) {
+    Diagnostics diagnostics;
+    validate_workflows({parse_text(lot_text, "lot.yaml"), parse_fixture_workflow("workflows/basic/survey.yaml")},
+                       parse_fixture_roles("workflows/basic/roles.yaml"), diagnostics);
+    return render(diagnostics);
+  };
+  std::string misspelt = lot;
+  misspelt.replace(misspelt.find("eq: passed"), std::string("eq: passed").size(), "eq: pased");
+  std::string report = validate_lot(misspelt);
+  INFO(report);
+  CHECK(report.find("transitions.sell.guard.eq: found \"pased\", expected a value link.survey.state can take: "
+                    "commissioned, passed, submitted") != std::string::npos);
+
+  std::string listed = lot;
+  listed.replace(listed.find("eq: passed"), std::string("eq: passed").size(), "in: [passed, submited]");
+  CHECK(validate_lot(listed).find("found \"submited\"") != std::string::npos);
+  CHECK(validate_lot(lot).empty());
+}
