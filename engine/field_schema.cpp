@@ -1,5 +1,6 @@
 #include "field_schema.h"
 
+#include "credit_code.h"
 #include "instant.h"
 #include "json_pointer.h"
 
@@ -72,10 +73,30 @@ void check_bounds(const FieldSpec& spec, double measured, const std::string& wha
   }
 }
 
+void check_credit_code(const std::string& text, const std::string& pointer, std::vector<FieldError>& errors) {
+  if (is_valid_credit_code(text)) return;
+  std::optional<char> check = text.size() == 18 ? credit_code_check_character(std::string_view(text).substr(0, 17))
+                                                : std::nullopt;
+  if (check && *check != text[17]) {
+    add_error(errors, pointer,
+              fmt::format("统一社会信用代码 {} 的校验码应为 {}，请核对代码", render(text), *check),
+              fmt::format("unified social credit code {}: the check character should be {}; check the code", render(text),
+                          *check));
+    return;
+  }
+  add_error(errors, pointer,
+            fmt::format("{} 不是统一社会信用代码：应为 18 位数字或大写字母（不含 I、O、S、V、Z），第 3 至 8 位为行政区划代码（数字）",
+                        render(text)),
+            fmt::format("{} is not a unified social credit code: expected 18 digits or upper-case letters other than "
+                        "I, O, S, V and Z, with the administrative division code (digits) in places 3 to 8",
+                        render(text)));
+}
+
 void check_string(const FieldSpec& spec, const std::string& text, const std::string& pointer,
                   std::vector<FieldError>& errors) {
   std::size_t length = character_count(text);
   check_bounds(spec, static_cast<double>(length), "长度", "length", pointer, errors);
+  if (spec.format) check_credit_code(text, pointer, errors);
   if (!spec.compiled_pattern) return;
   if (length > kMaxPatternCheckedLength) {
     add_error(errors, pointer, fmt::format("值过长（{} 个字符），无法按格式校验；请缩短到 {} 个字符以内", length, kMaxPatternCheckedLength),

@@ -42,6 +42,25 @@ void read_bounds(YamlReader& reader, const YAML::Node& node, const std::string& 
   }
 }
 
+void read_format(YamlReader& reader, const YAML::Node& node, const std::string& key_path, FieldSpec& spec) {
+  YAML::Node format = node["format"];
+  if (!format.IsDefined()) return;
+  std::string format_path = join_path(key_path, "format");
+  if (spec.type != FieldType::string) {
+    reader.report(format, format_path, describe_node(format),
+                  {"无此键：format 只适用于 string 字段", "no such key: format applies to string fields only"});
+    return;
+  }
+  auto text = reader.read_string(format, format_path);
+  if (!text) return;
+  if (*text != "unified_social_credit_code") {
+    reader.report(format, format_path, describe_node(format),
+                  {"unified_social_credit_code（统一社会信用代码）", "unified_social_credit_code"});
+    return;
+  }
+  spec.format = *text;
+}
+
 void read_pattern(YamlReader& reader, const YAML::Node& node, const std::string& key_path, FieldSpec& spec) {
   YAML::Node pattern = node["pattern"];
   if (!pattern.IsDefined()) return;
@@ -115,8 +134,8 @@ std::optional<FieldSpec> read_field(YamlReader& reader, const YAML::Node& node, 
                                     const std::string& id, bool title_required) {
   if (!reader.expect_map(node, key_path)) return std::nullopt;
   reader.check_keys(node, key_path,
-                    {"type", "title", "required", "read_only", "min", "max", "pattern", "values", "value_titles", "items",
-                     "fields"});
+                    {"type", "title", "required", "read_only", "min", "max", "pattern", "format", "values",
+                     "value_titles", "items", "fields"});
   std::size_t problems_before = reader.problem_count();
 
   FieldSpec spec;
@@ -156,6 +175,7 @@ std::optional<FieldSpec> read_field(YamlReader& reader, const YAML::Node& node, 
 
   read_bounds(reader, node, key_path, spec);
   read_pattern(reader, node, key_path, spec);
+  read_format(reader, node, key_path, spec);
 
   auto reject_key = [&](std::string_view key, LocalizedText why) {
     if (node[std::string(key)].IsDefined()) {

@@ -1,5 +1,6 @@
 #include "engine/field_schema.h"
 
+#include "engine/credit_code.h"
 #include "engine/workflow_loader.h"
 
 #include <catch2/catch.hpp>
@@ -16,6 +17,7 @@ title: {zh-CN: 样例, en: Sample}
 fields:
   name: {type: string, title: {zh-CN: 名称, en: Name}, required: true, min: 1, max: 4}
   code: {type: string, title: {zh-CN: 编号, en: Code}, pattern: "[A-Z]{2}-[0-9]{2}"}
+  firm_code: {type: string, title: {zh-CN: 统一社会信用代码, en: Credit code}, format: unified_social_credit_code}
   count: {type: integer, title: {zh-CN: 数量, en: Count}, min: 0, max: 10}
   area: {type: number, title: {zh-CN: 面积, en: Area}, min: 0}
   flag: {type: boolean, title: {zh-CN: 标记, en: Flag}}
@@ -98,4 +100,32 @@ TEST_CASE("schema rejects over-long strings before matching a pattern", "[schema
   check_value(schema().at("code"), std::string(kMaxPatternCheckedLength + 1, 'A'), "/c", errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message.en.find("too long") != std::string::npos);
+}
+
+TEST_CASE("schema checks the check character of credit codes", "[schema]") {
+  // 91350100M000100Y43 is the specimen code printed in explanations of GB 32100-2015.
+  CHECK(check_object(schema(), {{"name", "a"}, {"firm_code", "91350100M000100Y43"}}, "/data", true).empty());
+
+  auto wrong_check = check_object(schema(), {{"name", "a"}, {"firm_code", "91350100M000100Y44"}}, "/data", true);
+  REQUIRE(wrong_check.size() == 1);
+  CHECK(wrong_check[0].pointer == "/data/firm_code");
+  CHECK(wrong_check[0].message.en == "unified social credit code \"91350100M000100Y44\": the check character should be 3; "
+                                     "check the code");
+
+  auto wrong_set = check_object(schema(), {{"name", "a"}, {"firm_code", "91350100m000100Y43"}}, "/data", true);
+  REQUIRE(wrong_set.size() == 1);
+  CHECK(wrong_set[0].message.en.find("is not a unified social credit code") != std::string::npos);
+}
+
+TEST_CASE("credit code check characters", "[schema]") {
+  CHECK(credit_code_check_character("91350100M000100Y4") == '3');
+  CHECK(credit_code_check_character("91310112000000001") == 'G');
+  CHECK_FALSE(credit_code_check_character("9135010OM000100Y4"));  // O is not in the set
+  CHECK_FALSE(credit_code_check_character("9135"));
+  CHECK(is_valid_credit_code("91350100M000100Y43"));
+  CHECK_FALSE(is_valid_credit_code("91350100M000100Y43 "));
+}
+
+TEST_CASE("credit codes need digits for the division code", "[schema]") {
+  CHECK_FALSE(is_valid_credit_code("91A50100M000100Y43"));
 }
