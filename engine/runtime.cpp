@@ -186,12 +186,16 @@ std::optional<Problem> run_set_effect(const Workflow& workflow, const Transition
   nlohmann::json written = nlohmann::json::object();
   for (const auto& [field, source] : effect.set_fields.fields) {
     std::optional<nlohmann::json> value = resolve_source(source, context);
+    auto spec = workflow.fields.find(field);
     if (!value || value->is_null()) {  // a path with no value, or a literal null, clears the field
+      if (spec != workflow.fields.end() && spec->second.required) {
+        return definition_problem(workflow, transition, fmt::format("set 会清空必填字段 {}", field),
+                                  fmt::format("set would clear the required field {}", field));
+      }
       applied.data.erase(field);
       written[field] = nullptr;
       continue;
     }
-    auto spec = workflow.fields.find(field);
     std::vector<FieldError> errors;
     if (spec != workflow.fields.end()) check_value(spec->second, *value, append_pointer("/data", field), errors);
     if (spec == workflow.fields.end() || !errors.empty()) {

@@ -122,34 +122,61 @@ void check_path(ValidationContext& context, const Workflow& workflow, const Valu
   }
 }
 
-// The values a path may take when they form a closed set: the state ids of this or a linked
-// workflow, the values of an enum field, or true and false for a boolean setting. Empty when open.
-std::set<std::string> closed_values(const ValidationContext& context, const Workflow& workflow, const ValuePath& path) {
-  const std::vector<std::string>& parts = path.parts;
+// The values a path may take when they form a closed set. These are the state ids of this or a
+// linked workflow, the values of an enum field (also of a linked case), the roles, or true and
+// false for a boolean field or setting. Empty when the set is open.
+struct ClosedValues {
   std::set<std::string> values;
-  auto add_states = [&](const Workflow& owner) {
-    for (const State& state : owner.states) values.insert(state.id);
-  };
+  bool boolean = false;  // the literal must be a JSON true or false, not a string
+};
+
+void add_field_values(const FieldSchema& fields, const std::string& field_id, ClosedValues& closed) {
+  auto field = fields.find(field_id);
+  if (field == fields.end()) return;
+  if (field->second.type == FieldType::enumeration) {
+    closed.values.insert(field->second.values.begin(), field->second.values.end());
+  } else if (field->second.type == FieldType::boolean) {
+    closed.values = {"true", "false"};
+    closed.boolean = true;
+  }
+}
+
+// The workflows a link role of `workflow` reaches, or none when one is unknown.
+std::vector<const Workflow*> linked_workflows(const ValidationContext& context, const Workflow& workflow,
+                                              const std::string& role) {
+  std::vector<const Workflow*> targets;
+  auto found = context.links.find({workflow.id, role});
+  if (found == context.links.end()) return {};
+  for (const std::string& target : found->second) {
+    auto linked = context.workflows.find(target);
+    if (linked == context.workflows.end()) return {};
+    targets.push_back(linked->second.get());
+  }
+  return targets;
+}
+
+ClosedValues closed_values(const ValidationContext& context, const Workflow& workflow, const ValuePath& path) {
+  const std::vector<std::string>& parts = path.parts;
+  ClosedValues closed;
   if (parts.size() == 1 && parts[0] == "state") {
-    add_states(workflow);
+    for (const State& state : workflow.states) closed.values.insert(state.id);
   } else if (parts.size() == 3 && parts[0] == "link" && parts[2] == "state") {
-    auto targets = context.links.find({workflow.id, parts[1]});
-    if (targets == context.links.end()) return {};
-    for (const std::string& target : targets->second) {
-      auto found = context.workflows.find(target);
-      if (found == context.workflows.end()) return {};
-      add_states(*found->second);
+    for (const Workflow* target : linked_workflows(context, workflow, parts[1])) {
+      for (const State& state : target->states) closed.values.insert(state.id);
     }
+  } else if (parts.size() == 4 && parts[0] == "link" && parts[2] == "data") {
+    std::vector<const Workflow*> targets = linked_workflows(context, workflow, parts[1]);
+    if (targets.size() == 1) add_field_values(targets.front()->fields, parts[3], closed);
   } else if (parts.size() == 2 && (parts[0] == "data" || parts[0] == "input")) {
-    auto field = workflow.fields.find(parts[1]);
-    if (field != workflow.fields.end() && field->second.type == FieldType::enumeration) {
-      values.insert(field->second.values.begin(), field->second.values.end());
-    }
+    add_field_values(workflow.fields, parts[1], closed);
   } else if (parts.size() == 2 && parts[0] == "setting") {
     const WorkflowSetting* setting = workflow.find_setting(parts[1]);
-    if (setting != nullptr && setting->type == SettingType::boolean) values = {"true", "false"};
+    if (setting != nullptr && setting->type == SettingType::boolean) closed = {{"true", "false"}, true};
+  } else if (parts.size() == 2 && parts[0] == "actor" && parts[1] == "role") {
+    for (const auto& [role, title] : context.roles.roles) closed.values.insert(role);
+    closed.values.insert(kSystemRole);
   }
-  return values;
+  return closed;
 }
 
 // A literal compared with a path of closed values must be one of them, so a misspelt state or
@@ -157,17 +184,20 @@ std::set<std::string> closed_values(const ValidationContext& context, const Work
 void check_compared_literal(ValidationContext& context, const Workflow& workflow, const Condition& condition,
                             const std::string& key_path) {
   if (condition.operand.path || condition.comparison == Comparison::exists) return;
-  std::set<std::string> allowed = closed_values(context, workflow, condition.subject);
-  if (allowed.empty()) return;
+  ClosedValues allowed = closed_values(context, workflow, condition.subject);
+  if (allowed.values.empty()) return;
   const nlohmann::json& literal = condition.operand.literal;
   std::vector<nlohmann::json> items = literal.is_array() ? literal.get<std::vector<nlohmann::json>>()
                                                          : std::vector<nlohmann::json>{literal};
   for (const nlohmann::json& item : items) {
     const std::string text = item.is_string() ? item.get<std::string>() : item.dump();
-    if (allowed.count(text) != 0) continue;
-    std::string names = fmt::format("{}", fmt::join(allowed, ", "));
+    bool fits = allowed.boolean ? item.is_boolean() : item.is_string() && allowed.values.count(text) != 0;
+    if (fits) continue;
+    std::string names = allowed.boolean ? std::string("true, false (without quotes)")
+                                        : fmt::format("{}", fmt::join(allowed.values, ", "));
     report(context, workflow, condition.position, key_path + "." + std::string(to_string(condition.comparison)),
-           quoted(text), {condition.subject.text + " 可能的取值：" + names, "a value " + condition.subject.text + " can take: " + names});
+           item.is_string() ? quoted(text) : text,
+           {condition.subject.text + " 可能的取值：" + names, "a value " + condition.subject.text + " can take: " + names});
   }
 }
 

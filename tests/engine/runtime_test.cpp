@@ -36,6 +36,15 @@ TransitionRequest request(const std::string& transition, const std::string& role
   return TransitionRequest{transition, Actor{role, "bureau", "li"}, std::move(input), ""};
 }
 
+// The basic survey whose pass transition runs `effect` in place of its first set effect.
+std::optional<Workflow> survey_passing_with(const std::string& effect) {
+  std::string text = testing::read_fixture("workflows/basic/survey.yaml");
+  const std::string original = "set: {passed_on: {path: now.date}}";
+  text.replace(text.find(original), original.size(), effect);
+  Diagnostics diagnostics;
+  return parse_workflow(text, "survey.yaml", diagnostics);
+}
+
 }  // namespace
 
 TEST_CASE("runtime opens a linked case on a land action", "[runtime]") {
@@ -176,11 +185,7 @@ TEST_CASE("runtime shortens huge names in messages", "[runtime]") {
 }
 
 TEST_CASE("runtime clears a field set to null", "[runtime]") {
-  std::string text = testing::read_fixture("workflows/basic/survey.yaml");
-  text.replace(text.find("set: {passed_on: {path: now.date}}"), std::string("set: {passed_on: {path: now.date}}").size(),
-               "set: {findings: null}");
-  Diagnostics diagnostics;
-  auto survey = parse_workflow(text, "survey.yaml", diagnostics);
+  std::optional<Workflow> survey = survey_passing_with("set: {findings: null}");
   REQUIRE(survey);
   StoredCase current = survey_case("submitted", 2);
   current.data["findings"] = nlohmann::json{"oil stains"};
@@ -200,4 +205,14 @@ TEST_CASE("guard failures carry the rule alone", "[runtime]") {
   INFO(blocked.problem().extra.dump());
   REQUIRE(blocked.problem().extra.contains("rule"));
   CHECK(blocked.problem().detail.en.find(blocked.problem().extra["rule"]["en"].get<std::string>()) != std::string::npos);
+}
+
+TEST_CASE("runtime keeps required fields set from an empty path", "[runtime]") {
+  std::optional<Workflow> survey = survey_passing_with("set: {planned_class: {path: data.lot_name}}");
+  REQUIRE(survey);
+
+  auto applied = apply_transition(*survey, survey_case("submitted", 2), {}, request("pass", "reviewer"), kNow);
+  REQUIRE_FALSE(applied);
+  CHECK(applied.problem().code == ErrorCode::invalid_definition);
+  CHECK(applied.problem().detail.en.find("set would clear the required field planned_class") != std::string::npos);
 }

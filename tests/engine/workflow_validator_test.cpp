@@ -38,6 +38,14 @@ std::string survey_with(const std::string& from, const std::string& to) {
   return survey_with_text(read_fixture("workflows/basic/survey.yaml"), from, to);
 }
 
+// Validates a changed lot fixture beside the basic survey.
+std::string validate_lot(const std::string& lot_text) {
+  Diagnostics diagnostics;
+  validate_workflows({parse_text(lot_text, "lot.yaml"), parse_fixture_workflow("workflows/basic/survey.yaml")},
+                     parse_fixture_roles("workflows/basic/roles.yaml"), diagnostics);
+  return render(diagnostics);
+}
+
 }  // namespace
 
 TEST_CASE("validator accepts the basic fixture", "[validator]") {
@@ -153,12 +161,6 @@ TEST_CASE("validator checks literals written by set", "[validator]") {
 
 TEST_CASE("validator rejects misspelt states and values in guards", "[validator]") {
   std::string lot = read_fixture("workflows/basic/lot.yaml");
-  auto validate_lot = [](const std::string& lot_text) {
-    Diagnostics diagnostics;
-    validate_workflows({parse_text(lot_text, "lot.yaml"), parse_fixture_workflow("workflows/basic/survey.yaml")},
-                       parse_fixture_roles("workflows/basic/roles.yaml"), diagnostics);
-    return render(diagnostics);
-  };
   std::string misspelt = lot;
   misspelt.replace(misspelt.find("eq: passed"), std::string("eq: passed").size(), "eq: pased");
   std::string report = validate_lot(misspelt);
@@ -170,4 +172,16 @@ TEST_CASE("validator rejects misspelt states and values in guards", "[validator]
   listed.replace(listed.find("eq: passed"), std::string("eq: passed").size(), "in: [passed, submited]");
   CHECK(validate_lot(listed).find("found \"submited\"") != std::string::npos);
   CHECK(validate_lot(lot).empty());
+}
+
+TEST_CASE("validator wants booleans and roles spelt as they are", "[validator]") {
+  std::string lot = read_fixture("workflows/basic/lot.yaml");
+  std::string role = lot;
+  role.replace(role.find("        - path: link.survey.state\n          eq: passed\n"),
+               std::string("        - path: link.survey.state\n          eq: passed\n").size(),
+               "        - path: actor.role\n          eq: clrek\n");
+  std::string report = validate_lot(role);
+  INFO(report);
+  CHECK(report.find("found \"clrek\", expected a value actor.role can take: clerk, reviewer, surveyor, system") !=
+        std::string::npos);
 }
