@@ -78,7 +78,7 @@ struct TransitionInput {
 struct DocumentKind {
   std::string id;
   LocalizedText title;
-  std::string basis;  // the rule that asks for it, when there is one
+  std::string basis;  // the rule that requires it, when there is one
   Position position;
 };
 

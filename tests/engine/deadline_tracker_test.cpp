@@ -614,7 +614,7 @@ TEST_CASE("a cadence whose period changed starts over from the previous due date
   works.fire("start", at("2026-03-16"), {{"crew", 3}});
   CHECK(text(works.cycle("monthly_report", 1).due_on) == "2026-09-16");
 
-  // The plan now asks for reports every three months: the next is due three months after
+  // The plan now sets reports every three months: the next is due three months after
   // Wed 09-16, on Wed 12-16, not six months after the anchor times two.
   works.fire("report", at("2026-09-10"), {{"report_interval_months", 3}});
   CHECK(text(works.cycle("monthly_report", 2).due_on) == "2026-12-16");
