@@ -24,6 +24,17 @@ Language language_from_arguments(int argc, char** argv) {
   return Language::zh_cn;
 }
 
+// A Chinese sentence for the kind of a command-line parse error. CLI11 writes its details in
+// English only, so the Chinese message leads with this and quotes the details.
+std::string_view usage_problem_zh(const CLI::ParseError& error) {
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) return "缺少必填的参数或子命令";
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) return "有无法识别的参数";
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) return "参数的个数不对";
+  if (dynamic_cast<const CLI::ValidationError*>(&error) != nullptr) return "参数的取值无效";
+  if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) return "参数的取值无法识别";
+  return "参数有误";
+}
+
 void add_language_option(CLI::App& command, std::string& language) {
   command.add_option("--lang", language, "Message language: zh-CN (default) or en")->check(CLI::IsMember({"zh-CN", "zh", "en"}));
 }
@@ -84,7 +95,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {
-    print_error(language, fmt::format("用法错误：{}；运行 sitecycle --help 查看用法", error.what()),
+    print_error(language, fmt::format("用法错误：{}（{}）；运行 sitecycle --help 查看用法", usage_problem_zh(error), error.what()),
                 fmt::format("usage error: {}; run sitecycle --help for usage", error.what()));
     return kExitUsage;
   }

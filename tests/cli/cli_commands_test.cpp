@@ -108,6 +108,18 @@ TEST_CASE("usage errors exit 2 in the chosen language", "[cli]") {
   CHECK(missing_option.exit_code == 2);
   CHECK(missing_option.err.find("usage error") != std::string::npos);
 
+  CommandResult missing_zh = run_sitecycle("graph parcel");
+  CHECK(missing_zh.exit_code == 2);
+  CHECK(missing_zh.err.find("用法错误：缺少必填的参数或子命令（--format is required）") != std::string::npos);
+
+  CommandResult extra_zh = run_sitecycle("validate workflows --bogus");
+  CHECK(extra_zh.exit_code == 2);
+  CHECK(extra_zh.err.find("用法错误：有无法识别的参数") != std::string::npos);
+
+  CommandResult bad_language = run_sitecycle("validate workflows --lang fr");
+  CHECK(bad_language.exit_code == 2);
+  CHECK(bad_language.err.find("用法错误：参数的取值无效") != std::string::npos);
+
   CommandResult help = run_sitecycle("--help");
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("replay") != std::string::npos);
