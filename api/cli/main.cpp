@@ -24,7 +24,7 @@ Language language_from_arguments(int argc, char** argv) {
   return Language::zh_cn;
 }
 
-// A Chinese sentence for the kind of a command-line parse error. CLI11 writes its details in
+// Returns a Chinese sentence for the kind of a command-line parse error. CLI11 writes its details in
 // English only, so the Chinese message leads with this and quotes the details.
 std::string_view usage_problem_zh(const CLI::ParseError& error) {
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) return "缺少必填的参数或子命令";
