@@ -95,6 +95,58 @@ std::map<std::string, const WorkflowSetting*> collect_settings(const std::vector
   return settings;
 }
 
+// Returns the agencies a selector can pick for some case: a fixed agency, every agency of a kind when a
+// district field chooses among them, the city agency of a kind, or the default agency.
+std::set<std::string> selectable_agencies(const AgencySelector& selector, const AgencyCatalog& agencies) {
+  if (selector.agency_id) return {*selector.agency_id};
+  std::set<std::string> ids{agencies.default_agency().id};
+  if (!selector.kind) return ids;
+  if (!selector.district_field) {
+    if (const Agency* city = agencies.find_for(*selector.kind, std::nullopt)) return {city->id};
+    return ids;
+  }
+  for (const Agency& agency : agencies.agencies()) {
+    if (agency.kind == *selector.kind) ids.insert(agency.id);
+  }
+  return ids;
+}
+
+// Returns, for each parameter and setting name, the agencies whose overrides of it some case reads.
+std::map<std::string, std::set<std::string>> override_readers(const std::vector<WorkflowPtr>& workflows,
+                                                              const AgencyCatalog& agencies) {
+  std::map<std::string, std::set<std::string>> readers;
+  for (const WorkflowPtr& workflow : workflows) {
+    std::set<std::string> setting_agencies = selectable_agencies(workflow->agency, agencies);
+    for (const WorkflowSetting& setting : workflow->settings) readers[setting.id].insert(setting_agencies.begin(), setting_agencies.end());
+    for (const DeadlineRule& rule : workflow->deadlines) {
+      std::set<std::string> rule_agencies = selectable_agencies(rule.agency, agencies);
+      for (const DeadlineAmount* amount : {&rule.duration.amount, &rule.warning_working_days}) {
+        if (amount->parameter) readers[*amount->parameter].insert(rule_agencies.begin(), rule_agencies.end());
+      }
+    }
+  }
+  return readers;
+}
+
+// Reports each override on an agency that no case of any workflow reads it from, because it would
+// silently change nothing, naming the agencies that do read the name.
+void check_overrides_are_read(const std::vector<WorkflowPtr>& workflows, const AgencyCatalog& agencies,
+                              const fs::path& agencies_file, Diagnostics& diagnostics) {
+  std::map<std::string, std::set<std::string>> readers = override_readers(workflows, agencies);
+  for (const Agency& agency : agencies.agencies()) {
+    for (const auto& [name, override] : agency.parameters) {
+      auto read_by = readers.find(name);
+      if (read_by == readers.end() || read_by->second.count(agency.id) != 0) continue;
+      std::string names = fmt::format("{}", fmt::join(read_by->second, ", "));
+      diagnostics.push_back(problem_at(agencies_file.string(), override.position,
+                                       fmt::format("agencies.{}.parameters.{}", agency.id, name),
+                                       {fmt::format("{}（没有流程从 {} 读取它）", name, agency.id),
+                                        fmt::format("{} (no workflow reads it from {})", name, agency.id)},
+                                       {"在读取它的机构上覆盖：" + names, "an override on an agency that reads it: " + names}));
+    }
+  }
+}
+
 void check_rules_against_agencies(const std::vector<WorkflowPtr>& workflows, const AgencyCatalog* agencies,
                                   const fs::path& agencies_file, Diagnostics& diagnostics) {
   for (const WorkflowPtr& workflow : workflows) {
@@ -147,6 +199,7 @@ void check_rules_against_agencies(const std::vector<WorkflowPtr>& workflows, con
                                         fmt::format("an integer from {} to {} (unit: {})", range.minimum, range.maximum, range.unit)}));
     }
   }
+  check_overrides_are_read(workflows, *agencies, agencies_file, diagnostics);
 }
 
 }  // namespace
@@ -174,8 +227,8 @@ LoadedDeadlineEnvironment load_deadline_environment(const fs::path& workflows_fo
     append(loaded.diagnostics, std::move(agencies.diagnostics));
     environment->agencies = std::move(agencies.catalog);
   }
-  // An agencies file that did not load has been reported; checking rules against it would only
-  // repeat that as "agency not defined" in every workflow.
+  // An agencies file that did not load has been reported already. Checking rules against it would
+  // only repeat that as "agency not defined" in every workflow.
   bool agencies_unloaded = fs::exists(agencies_file, error) && !environment->agencies;
   if (!agencies_unloaded) {
     check_rules_against_agencies(workflows, environment->agencies ? &*environment->agencies : nullptr, agencies_file,

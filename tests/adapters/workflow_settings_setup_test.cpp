@@ -63,3 +63,25 @@ TEST_CASE("an override of the wrong type or an unknown name is reported", "[sett
   CHECK(report.find("found supervisor_needed, expected a parameter a deadline rule declares, or a workflow setting: "
                     "crew_minimum, supervisor_required") != std::string::npos);
 }
+
+TEST_CASE("an override no workflow reads is reported", "[settings]") {
+  TempDirectory directory;
+  // The works workflow reads its settings from the ecology bureau of the case's district, so an
+  // override on a planning bureau changes nothing.
+  std::string report = load_with(directory,
+                                 "      crew_minimum: {value: 4, source: 测试数据, source_status: setting}\n"
+                                 "  pudong_pnrb:\n"
+                                 "    title: {zh-CN: 浦东规划资源局, en: Pudong planning bureau}\n"
+                                 "    kind: pnrb\n"
+                                 "    level: district\n"
+                                 "    district: pudong\n"
+                                 "    calendar: CN\n"
+                                 "    time_zone: Asia/Shanghai\n"
+                                 "    parameters:\n"
+                                 "      supervisor_required: {value: false, source: 测试数据, source_status: setting}\n");
+  INFO(report);
+  CHECK(report.find("agencies.pudong_pnrb.parameters.supervisor_required: found supervisor_required (no workflow "
+                    "reads it from pudong_pnrb), expected an override on an agency that reads it: city_eeb, "
+                    "pudong_eeb") != std::string::npos);
+  CHECK(report.find("pudong_eeb.parameters.crew_minimum") == std::string::npos);
+}
