@@ -153,6 +153,20 @@ std::optional<DeadlineDuration> read_duration(YamlReader& reader, const YAML::No
 
 }  // namespace
 
+std::optional<std::string> read_source_status(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
+  static const std::vector<std::string> kStatuses{"verified", "verified_secondary", "unverified", "not_found",
+                                                  "analogue", "derived", "setting"};
+  auto text = reader.read_string(node, key_path);
+  if (!text) return std::nullopt;
+  if (std::find(kStatuses.begin(), kStatuses.end(), *text) == kStatuses.end()) {
+    reader.report(node, key_path, describe_node(node),
+                  {"verified、verified_secondary、unverified、not_found、analogue、derived 或 setting",
+                   "verified, verified_secondary, unverified, not_found, analogue, derived or setting"});
+    return std::nullopt;
+  }
+  return text;
+}
+
 std::optional<AgencySelector> read_agency_selector(YamlReader& reader, const YAML::Node& node,
                                                    const std::string& key_path) {
   AgencySelector selector;
@@ -251,17 +265,8 @@ void read_citation(YamlReader& reader, const YAML::Node& node, const std::string
   if (auto check = reader.read_bool(node["needs_legal_check"], join_path(rule_path, "needs_legal_check"))) {
     rule.needs_legal_check = *check;
   }
-  YAML::Node status = node["source_status"];
-  if (auto text = reader.read_string(status, join_path(rule_path, "source_status"))) {
-    static const std::vector<std::string> kStatuses{"verified", "verified_secondary", "unverified", "not_found",
-                                                    "analogue", "derived", "setting"};
-    if (std::find(kStatuses.begin(), kStatuses.end(), *text) == kStatuses.end()) {
-      reader.report(status, join_path(rule_path, "source_status"), describe_node(status),
-                    {"verified、verified_secondary、unverified、not_found、analogue、derived 或 setting",
-                     "verified, verified_secondary, unverified, not_found, analogue, derived or setting"});
-    } else {
-      rule.source_status = *text;
-    }
+  if (YAML::Node status = node["source_status"]; status.IsDefined()) {
+    rule.source_status = read_source_status(reader, status, join_path(rule_path, "source_status")).value_or("");
   }
 }
 

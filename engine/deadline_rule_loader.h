@@ -15,6 +15,10 @@ namespace sitecycle {
 std::optional<DeadlineRule> read_deadline_rule(YamlReader& reader, const std::string& id, const YAML::Node& node,
                                                const std::string& rule_path);
 
+// Reads a source status: verified, verified_secondary, unverified, not_found, analogue, derived or
+// setting. Returns nullopt after reporting any other value.
+std::optional<std::string> read_source_status(YamlReader& reader, const YAML::Node& node, const std::string& key_path);
+
 // Reads an agency selector: an agency id, or {kind, district_field}. An undefined node selects
 // the default agency. Returns nullopt after reporting a problem.
 std::optional<AgencySelector> read_agency_selector(YamlReader& reader, const YAML::Node& node,

@@ -1,13 +1,10 @@
 #include "workflow_catalog_loader.h"
 
-#include <algorithm>
+#include "deadline_rule_loader.h"
 
 namespace sitecycle {
 
 namespace {
-
-const std::vector<std::string> kSettingSourceStatuses{"verified", "verified_secondary", "unverified", "not_found",
-                                                      "analogue", "derived", "setting"};
 
 std::optional<SettingType> read_setting_type(YamlReader& reader, const YAML::Node& node, const std::string& key_path) {
   auto text = reader.read_string(node, key_path);
@@ -41,15 +38,8 @@ void read_setting_citation(YamlReader& reader, const YAML::Node& node, const std
     setting.needs_legal_check = *check;
   }
   YAML::Node status = reader.require(node, "source_status", key_path);
-  auto text = reader.read_string(status, join_path(key_path, "source_status"));
-  if (!text) return;
-  if (std::find(kSettingSourceStatuses.begin(), kSettingSourceStatuses.end(), *text) == kSettingSourceStatuses.end()) {
-    reader.report(status, join_path(key_path, "source_status"), describe_node(status),
-                  {"verified、verified_secondary、unverified、not_found、analogue、derived 或 setting",
-                   "verified, verified_secondary, unverified, not_found, analogue, derived or setting"});
-    return;
-  }
-  setting.source_status = *text;
+  if (!status.IsDefined()) return;
+  if (auto text = read_source_status(reader, status, join_path(key_path, "source_status"))) setting.source_status = *text;
 }
 
 }  // namespace

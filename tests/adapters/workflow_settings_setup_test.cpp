@@ -38,7 +38,7 @@ std::string load_with(const TempDirectory& directory, const std::string& pudong_
 
 }  // namespace
 
-TEST_CASE("agencies may override workflow settings with a value of the setting's type", "[settings]") {
+TEST_CASE("overrides of the right type load", "[settings]") {
   TempDirectory directory;
   CHECK(load_with(directory,
                   "      supervisor_required: {value: false, source: 测试数据, source_status: setting}\n"
@@ -46,7 +46,7 @@ TEST_CASE("agencies may override workflow settings with a value of the setting's
             .empty());
 }
 
-TEST_CASE("an override of the wrong type or an unknown name is reported", "[settings]") {
+TEST_CASE("mistyped and unknown overrides reported", "[settings]") {
   TempDirectory wrong_type;
   std::string report =
       load_with(wrong_type, "      supervisor_required: {value: 3, source: 测试数据, source_status: setting}\n");
@@ -64,7 +64,7 @@ TEST_CASE("an override of the wrong type or an unknown name is reported", "[sett
                     "crew_minimum, supervisor_required") != std::string::npos);
 }
 
-TEST_CASE("an override no workflow reads is reported", "[settings]") {
+TEST_CASE("unread overrides are reported", "[settings]") {
   TempDirectory directory;
   // The works workflow reads its settings from the ecology bureau of the case's district, so an
   // override on a planning bureau changes nothing.

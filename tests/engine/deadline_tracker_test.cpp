@@ -578,7 +578,7 @@ TEST_CASE("tracker cadence keeps the month day", "[deadline][tracker]") {
   CHECK(text(permit.cycle("monitoring_report", 2).due_on) == "2026-08-31");
 }
 
-TEST_CASE("a period counted from a case field uses the field, else its default", "[deadline_tracker]") {
+TEST_CASE("tracker counts periods from case fields", "[deadline][tracker]") {
   CalendarMap calendars = shipped_calendars();
   FixedOffsetZones zones;
   DeadlineTracker tracker{nullptr, calendars, zones};
@@ -605,7 +605,7 @@ TEST_CASE("a period counted from a case field uses the field, else its default",
   CHECK(absurd.cycle("monthly_report", 1).amount == 6);
 }
 
-TEST_CASE("a cadence whose period changed starts over from the previous due date", "[deadline_tracker]") {
+TEST_CASE("tracker restarts a changed cadence", "[deadline][tracker]") {
   CalendarMap calendars = shipped_calendars();
   FixedOffsetZones zones;
   DeadlineTracker tracker{nullptr, calendars, zones};

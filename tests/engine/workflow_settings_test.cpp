@@ -70,7 +70,7 @@ TransitionRequest start_request(nlohmann::json input) {
 
 }  // namespace
 
-TEST_CASE("settings and documents are read with their citations", "[settings]") {
+TEST_CASE("settings and documents load", "[settings]") {
   Workflow workflow = works();
   REQUIRE(workflow.settings.size() == 2);
   CHECK(workflow.settings[0].id == "supervisor_required");
@@ -87,7 +87,7 @@ TEST_CASE("settings and documents are read with their citations", "[settings]") 
   CHECK(check(works_text()).empty());
 }
 
-TEST_CASE("malformed settings are reported with file, line and the fix", "[settings]") {
+TEST_CASE("malformed settings are reported", "[settings]") {
   CHECK(check(replaced(works_text(), "type: boolean", "type: flag"))
             .find("works.yaml:10:11: settings.supervisor_required.type: found \"flag\", expected boolean or integer") !=
         std::string::npos);
@@ -99,7 +99,7 @@ TEST_CASE("malformed settings are reported with file, line and the fix", "[setti
             .find("settings.supervisor_required.source_status: found \"rumour\"") != std::string::npos);
 }
 
-TEST_CASE("references to settings, documents and count fields are validated", "[settings]") {
+TEST_CASE("setting and document references checked", "[settings]") {
   std::string unknown_setting = check(replaced(works_text(), "setting.crew_minimum", "setting.crew_maximum"));
   CHECK(unknown_setting.find("found \"setting.crew_maximum\", expected setting. followed by a setting this workflow "
                              "declares: supervisor_required, crew_minimum") != std::string::npos);
@@ -113,12 +113,16 @@ TEST_CASE("references to settings, documents and count fields are validated", "[
                                     "{field: report_interval_months, parameter: interval, default: 6}"));
   CHECK(both.find("expected one of parameter (a name agencies may override) or field (an integer case field), with "
                   "default") != std::string::npos);
+  std::string quoted_boolean = check(replaced(works_text(), "setting.supervisor_required, eq: false",
+                                             "setting.supervisor_required, eq: 'false'"));
+  CHECK(quoted_boolean.find("found \"false\", expected a value setting.supervisor_required can take: true, false "
+                            "(without quotes)") != std::string::npos);
   std::string bad_agency = check(replaced(works_text(), "district_field: district", "district_field: crew"));
   CHECK(bad_agency.find("agency.district_field: found \"crew\", expected a declared string or enum field") !=
         std::string::npos);
 }
 
-TEST_CASE("settings take the agency's override, else the default", "[settings]") {
+TEST_CASE("settings take agency overrides", "[settings]") {
   Workflow workflow = works();
   AgencyCatalog catalog = catalog_with(
       "      supervisor_required: {value: false, source: 测试数据, source_status: setting}\n"

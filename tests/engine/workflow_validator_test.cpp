@@ -174,7 +174,7 @@ TEST_CASE("validator rejects misspelt states and values in guards", "[validator]
   CHECK(validate_lot(lot).empty());
 }
 
-TEST_CASE("validator wants booleans and roles spelt as they are", "[validator]") {
+TEST_CASE("validator rejects misspelt roles", "[validator]") {
   std::string lot = read_fixture("workflows/basic/lot.yaml");
   std::string role = lot;
   role.replace(role.find("        - path: link.survey.state\n          eq: passed\n"),
