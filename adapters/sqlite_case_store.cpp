@@ -10,6 +10,7 @@
 #include "adapters/sqlite_deadline_table.h"
 #include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_link_table.h"
+#include "adapters/sqlite_party_table.h"
 #include "adapters/sqlite_transaction.h"
 
 #include <fmt/format.h>
@@ -60,6 +61,26 @@ std::unique_ptr<CaseTransaction> SqliteCaseStore::begin() {
 std::optional<StoredCase> SqliteCaseStore::find_case(std::string_view case_id) {
   return run_locked(read_connection(), {path_, "find case", case_id},
                     [&](soci::session& session) { return sqlite::find_case(session, case_id); });
+}
+
+bool SqliteCaseStore::case_in_scope(std::string_view case_id, const CaseScope& scope) {
+  return run_locked(read_connection(), {path_, "check case scope", case_id},
+                    [&](soci::session& session) { return sqlite::case_in_scope(session, case_id, scope); });
+}
+
+bool SqliteCaseStore::add_case_party(const CaseParty& party) {
+  return run_locked(*writer_, {path_, "grant case access to " + party.org_id, party.case_id},
+                    [&](soci::session& session) {
+                      sqlite::Transaction transaction(session, sqlite::TransactionMode::write, path_);
+                      bool inserted = sqlite::insert_case_party(session, party);
+                      transaction.commit();
+                      return inserted;
+                    });
+}
+
+std::vector<CaseParty> SqliteCaseStore::parties_of(std::string_view case_id) {
+  return run_locked(read_connection(), {path_, "read case parties", case_id},
+                    [&](soci::session& session) { return sqlite::parties_of(session, case_id); });
 }
 
 Page<StoredCase> SqliteCaseStore::list_cases(const CaseQuery& query) {

@@ -47,6 +47,10 @@ class SqliteCaseStore final : public CaseStore {
   std::unique_ptr<CaseTransaction> begin() override;
 
   std::optional<StoredCase> find_case(std::string_view case_id) override;
+  bool case_in_scope(std::string_view case_id, const CaseScope& scope) override;
+  // Runs in its own write transaction, so it waits for an open one.
+  bool add_case_party(const CaseParty& party) override;
+  std::vector<CaseParty> parties_of(std::string_view case_id) override;
   // A limit below 1 returns no items, and a negative offset counts as 0.
   Page<StoredCase> list_cases(const CaseQuery& query) override;
   // Oldest first, so the last link of a role is the most recent.

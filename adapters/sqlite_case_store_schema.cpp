@@ -113,10 +113,66 @@ constexpr std::string_view kAddDeadlineLifecycleColumns[] = {
     "ALTER TABLE deadlines ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''",
 };
 
+// Organisations, users and API tokens; failed sign-ins, for lock-out; the audit trail of
+// failed sign-ins and denied actions; and grants of case access to organisations.
+constexpr std::string_view kCreateIdentityTables[] = {
+    "CREATE TABLE organisations ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " type TEXT NOT NULL,"
+    " district TEXT NOT NULL,"
+    " name_zh_cn TEXT NOT NULL,"
+    " name_en TEXT NOT NULL,"
+    " credit_code TEXT NOT NULL,"
+    " created_at TEXT NOT NULL)",
+    "CREATE TABLE users ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " org_id TEXT NOT NULL REFERENCES organisations (id),"
+    " role TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),"
+    " created_at TEXT NOT NULL)",
+    "CREATE TABLE api_tokens ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " user_id TEXT NOT NULL REFERENCES users (id),"
+    " secret_hash TEXT NOT NULL,"
+    " label TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT,"
+    " revoked_at TEXT)",
+    "CREATE INDEX api_tokens_by_user ON api_tokens (user_id, created_at, id)",
+    "CREATE TABLE auth_failures ("
+    " subject TEXT NOT NULL,"
+    " at TEXT NOT NULL)",
+    "CREATE INDEX auth_failures_by_subject ON auth_failures (subject, at)",
+    "CREATE TABLE audit_records ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " user_id TEXT NOT NULL,"
+    " org_id TEXT NOT NULL,"
+    " remote_address TEXT NOT NULL,"
+    " method TEXT NOT NULL,"
+    " path TEXT NOT NULL,"
+    " detail TEXT NOT NULL)",
+    "CREATE TRIGGER audit_records_reject_update BEFORE UPDATE ON audit_records"
+    " BEGIN SELECT RAISE(ABORT, 'audit records are append-only; UPDATE is not allowed'); END",
+    "CREATE TRIGGER audit_records_reject_delete BEFORE DELETE ON audit_records"
+    " BEGIN SELECT RAISE(ABORT, 'audit records are append-only; DELETE is not allowed'); END",
+    "CREATE TABLE case_parties ("
+    " case_id TEXT NOT NULL REFERENCES cases (id),"
+    " org_id TEXT NOT NULL,"
+    " granted_by TEXT NOT NULL,"
+    " granted_at TEXT NOT NULL,"
+    " PRIMARY KEY (case_id, org_id))",
+    // Row-level access asks whether an organisation acted on a case.
+    "CREATE INDEX events_by_actor_org ON events (actor_org, case_id)",
+};
+
 constexpr Migration kMigrations[] = {
     {1, "create case tables", kCreateCaseTables},
     {2, "create deadline and outbox tables", kCreateDeadlineTables},
     {3, "add deadline lifecycle columns", kAddDeadlineLifecycleColumns},
+    {4, "create identity and access tables", kCreateIdentityTables},
 };
 
 }  // namespace

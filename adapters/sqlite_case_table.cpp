@@ -1,5 +1,6 @@
 #include "adapters/sqlite_case_table.h"
 
+#include "adapters/sqlite_case_scope.h"
 #include "adapters/sqlite_cells.h"
 #include "adapters/sqlite_statement.h"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace sitecycle::sqlite {
 
@@ -51,15 +53,19 @@ StoredCase decode_case(const CaseRow& row) {
 
 // The WHERE clause for the query's filters. bind_filters binds the parameters it names.
 std::string filter_clause(const CaseQuery& query) {
-  if (query.workflow_id && query.state) return " WHERE workflow_id = :workflow_id AND state = :state";
-  if (query.workflow_id) return " WHERE workflow_id = :workflow_id";
-  if (query.state) return " WHERE state = :state";
-  return "";
+  std::vector<std::string> conditions;
+  if (query.workflow_id) conditions.emplace_back("workflow_id = :workflow_id");
+  if (query.state) conditions.emplace_back("state = :state");
+  std::string scope = case_scope_condition(query.scope, "cases.id");
+  if (!scope.empty()) conditions.push_back(std::move(scope));
+  if (conditions.empty()) return "";
+  return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
 }
 
 void bind_filters(soci::statement& statement, const CaseQuery& query) {
   if (query.workflow_id) statement.exchange(soci::use(*query.workflow_id, "workflow_id"));
   if (query.state) statement.exchange(soci::use(*query.state, "state"));
+  bind_case_scope(statement, query.scope);
 }
 
 long long count_cases(soci::session& session, const CaseQuery& query) {
@@ -85,6 +91,20 @@ std::optional<StoredCase> find_case(soci::session& session, std::string_view cas
   select.execute();
   if (!select.fetch()) return std::nullopt;
   return decode_case(row);
+}
+
+bool case_in_scope(soci::session& session, std::string_view case_id, const CaseScope& scope) {
+  const std::string id(case_id);
+  long long found = 0;
+  soci::statement count(session);
+  count.exchange(soci::into(found));
+  count.exchange(soci::use(id, "id"));
+  bind_case_scope(count, scope);
+  std::string condition = case_scope_condition(scope, "cases.id");
+  prepare_statement(count, fmt::format("SELECT COUNT(*) FROM cases WHERE id = :id{}",
+                                       condition.empty() ? "" : " AND " + condition));
+  count.execute(true);
+  return found > 0;
 }
 
 void insert_case(soci::session& session, const StoredCase& stored_case) {

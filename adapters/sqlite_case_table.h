@@ -15,6 +15,9 @@ namespace sitecycle::sqlite {
 
 std::optional<StoredCase> find_case(soci::session& session, std::string_view case_id);
 
+// Whether the case exists and is in `scope`.
+bool case_in_scope(soci::session& session, std::string_view case_id, const CaseScope& scope);
+
 // Throws soci::soci_error when the id is taken.
 void insert_case(soci::session& session, const StoredCase& stored_case);
 
@@ -22,7 +25,7 @@ void insert_case(soci::session& session, const StoredCase& stored_case);
 // `expected_version`. Returns whether a row changed.
 bool update_case(soci::session& session, const StoredCase& stored_case, std::int64_t expected_version);
 
-// Filters by the query's workflow and state, orders by (created_at, id), and counts every
+// Filters by the query's workflow, state and scope, orders by (created_at, id), and counts every
 // matching row in `total`. A limit below 1 returns no items and a negative offset counts as 0.
 Page<StoredCase> list_cases(soci::session& session, const CaseQuery& query);
 

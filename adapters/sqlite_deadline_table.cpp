@@ -1,6 +1,7 @@
 #include "adapters/sqlite_deadline_table.h"
 
 #include "adapters/deadline_codec.h"
+#include "adapters/sqlite_case_scope.h"
 #include "adapters/sqlite_cells.h"
 #include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_statement.h"
@@ -140,6 +141,8 @@ std::string where_clause(const DeadlineQuery& query) {
     for (std::size_t i = 0; i < query.responsible_roles.size(); ++i) names.push_back(fmt::format(":role{}", i));
     conditions.push_back(fmt::format("responsible IN ({})", fmt::join(names, ", ")));
   }
+  std::string scope = case_scope_condition(query.scope, "deadlines.case_id");
+  if (!scope.empty()) conditions.push_back(std::move(scope));
   if (conditions.empty()) return "";
   return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
 }
@@ -160,6 +163,7 @@ struct QueryBindings {
     for (std::size_t i = 0; i < query.responsible_roles.size(); ++i) {
       statement.exchange(soci::use(query.responsible_roles[i], fmt::format("role{}", i)));
     }
+    bind_case_scope(statement, query.scope);
   }
   const DeadlineQuery& query;
   std::string due_before;

@@ -66,7 +66,28 @@ struct StoredEvent {
   nlohmann::json effects = nlohmann::json::array();
 };
 
+// Which cases a caller may see (organisation.h builds it). A case is in scope when its
+// data.district is `district`, when `party_org` acted on it or was granted access to it, or when
+// `credit_code` is one of its data's top-level values. No member set means every case.
+struct CaseScope {
+  std::optional<std::string> district;
+  std::optional<std::string> party_org;
+  std::optional<std::string> credit_code;
+
+  bool unrestricted() const { return !district && !party_org && !credit_code; }
+};
+
+// An organisation granted access to a case it has not acted on, such as the consultancy engaged
+// for an investigation.
+struct CaseParty {
+  std::string case_id;
+  std::string org_id;
+  std::string granted_by;  // the user who granted it
+  Instant granted_at{};
+};
+
 struct CaseQuery {
+  CaseScope scope;
   std::optional<std::string> workflow_id;
   std::optional<std::string> state;
   std::int64_t limit = 50;
@@ -93,6 +114,7 @@ struct StoredDefinition {
 // "breached", "escalated", "paused", "met", "cancelled") or one of the groups "open" (not met or
 // cancelled), "warning" (warned), "overdue" (breached or escalated) and "paused".
 struct DeadlineQuery {
+  CaseScope scope;  // deadlines of cases in this scope
   std::optional<std::string> status;
   std::optional<std::string> agency_id;
   std::optional<Instant> due_before;  // due_at earlier than this
@@ -172,6 +194,13 @@ class CaseStore {
   virtual std::unique_ptr<CaseTransaction> begin() = 0;
 
   virtual std::optional<StoredCase> find_case(std::string_view case_id) = 0;
+  // Whether the case exists and is in `scope`.
+  virtual bool case_in_scope(std::string_view case_id, const CaseScope& scope) = 0;
+  // Records a grant in its own write transaction. Returns false when the organisation already
+  // held one for the case. Throws StoreError when the case does not exist.
+  virtual bool add_case_party(const CaseParty& party) = 0;
+  // Ordered by grant time, then organisation id.
+  virtual std::vector<CaseParty> parties_of(std::string_view case_id) = 0;
   // Ordered by creation time, then id.
   virtual Page<StoredCase> list_cases(const CaseQuery& query) = 0;
   virtual std::vector<CaseLink> links_of(std::string_view case_id) = 0;

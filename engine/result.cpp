@@ -7,7 +7,7 @@ namespace sitecycle {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> kCodeNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 17> kCodeNames{{
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::no_such_transition, "no_such_transition"},
     {ErrorCode::role_not_allowed, "role_not_allowed"},
@@ -20,6 +20,10 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> kCodeNames{{
     {ErrorCode::bad_request, "bad_request"},
     {ErrorCode::method_not_allowed, "method_not_allowed"},
     {ErrorCode::payload_too_large, "payload_too_large"},
+    {ErrorCode::unauthenticated, "unauthenticated"},
+    {ErrorCode::locked_out, "locked_out"},
+    {ErrorCode::forbidden, "forbidden"},
+    {ErrorCode::precondition_failed, "precondition_failed"},
     {ErrorCode::internal, "internal"},
 }};
 

@@ -30,6 +30,10 @@ enum class ErrorCode {
   bad_request,         // the request is malformed (not JSON, bad query or header); fix it
   method_not_allowed,  // the route exists but not for this HTTP method
   payload_too_large,   // the request body exceeds the server's limit
+  unauthenticated,     // no valid credentials (missing, malformed, unknown, revoked or expired token)
+  locked_out,          // too many failed sign-ins; wait before trying again
+  forbidden,           // the caller's organisation may not take this action
+  precondition_failed, // If-Match names a version the case no longer has; re-read it
   internal,            // a bug or an unexpected exception; the server logged it
 };
 

@@ -1,6 +1,7 @@
 // sitecycle: the command-line entry point. docs/cli.md describes every command.
 #include "api/cli/cli_output.h"
 #include "api/cli/commands.h"
+#include "api/cli/identity_commands.h"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -80,11 +81,14 @@ int main(int argc, char** argv) {
   serve->add_option("--now", serve_options.now, "Start the clock at this instant (ISO 8601); it then runs on");
   add_language_option(*serve, language_flag);
 
+  IdentityOptions identity_options;
+  IdentityCommands identity = add_identity_commands(app, identity_options, language_flag);
+
   bool known_command = false;
   for (const CLI::App* command : app.get_subcommands({})) known_command = known_command || (argc > 1 && command->get_name() == argv[1]);
   if (argc > 1 && argv[1][0] != '-' && !known_command) {
-    print_error(language, fmt::format("未知命令 {}；可用命令：serve、validate、graph、replay", argv[1]),
-                fmt::format("unknown command {}; commands: serve, validate, graph, replay", argv[1]));
+    print_error(language, fmt::format("未知命令 {}；可用命令：serve、validate、graph、replay、orgs、users、tokens", argv[1]),
+                fmt::format("unknown command {}; commands: serve, validate, graph, replay, orgs, users, tokens", argv[1]));
     return kExitUsage;
   }
 
@@ -107,5 +111,6 @@ int main(int argc, char** argv) {
   if (graph->parsed()) return run_graph(graph_workflow, graph_folder, graph_format, language);
   if (replay->parsed()) return run_replay(replay_options, language);
   if (serve->parsed()) return run_serve(serve_options, language);
+  if (identity.parsed()) return run_identity_command(identity, identity_options, language);
   return kExitUsage;
 }

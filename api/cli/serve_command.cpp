@@ -1,8 +1,10 @@
 #include "adapters/clock.h"
 #include "adapters/deadline_scheduler.h"
 #include "adapters/deadline_setup.h"
+#include "adapters/demo_accounts.h"
 #include "adapters/demo_loader.h"
 #include "adapters/sqlite_case_store.h"
+#include "adapters/sqlite_identity_store.h"
 #include "adapters/workflow_files.h"
 #include "api/cli/cli_output.h"
 #include "api/cli/commands.h"
@@ -63,6 +65,28 @@ void report_demo(const DemoLoadReport& report, Language language) {
   for (const std::string& error : report.errors) std::cerr << error << '\n';
 }
 
+// Creates the demo users and writes their tokens beside the database. False when that failed.
+bool prepare_demo_tokens(IdentityStore& identities, const RoleCatalog& roles, const std::string& database,
+                         Instant now, Language language) {
+  if (database == ":memory:") {
+    print_error(language, "--demo 需要数据库文件，才能把令牌写在它旁边；请用 --db sqlite:路径",
+                "--demo needs a database file to write the tokens beside it; use --db sqlite:PATH");
+    return false;
+  }
+  std::filesystem::path tokens_file = demo_tokens_path(std::filesystem::absolute(database));
+  try {
+    std::vector<DemoAccount> accounts = prepare_demo_accounts(identities, roles, tokens_file, now);
+    print_error(language, fmt::format("示例账号：{} 个用户，令牌已写入 {}（仅所有者可读）", accounts.size(), tokens_file.string()),
+                fmt::format("demo accounts: {} user(s); tokens written to {} (owner-only)", accounts.size(),
+                            tokens_file.string()));
+    return true;
+  } catch (const std::exception& error) {
+    print_error(language, fmt::format("无法准备示例账号：{}", error.what()),
+                fmt::format("cannot prepare the demo accounts: {}", error.what()));
+    return false;
+  }
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& options, Language language) {
@@ -114,8 +138,10 @@ int run_serve(const ServeOptions& options, Language language) {
   const DeadlineTracker& tracker = *deadline_setup.environment->tracker;
 
   std::unique_ptr<SqliteCaseStore> store;
+  std::unique_ptr<SqliteIdentityStore> identities;
   try {
     store = std::make_unique<SqliteCaseStore>(*database);
+    identities = std::make_unique<SqliteIdentityStore>(*database);
   } catch (const StoreError& error) {
     print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
     return kExitUsage;
@@ -133,13 +159,16 @@ int run_serve(const ServeOptions& options, Language language) {
   } else if (*recomputed > 0) {
     spdlog::info("provisional deadlines recomputed with the calendars now loaded: {}", *recomputed);
   }
-  if (options.demo) report_demo(load_demo(options.examples_folder, service, clock->now().instant, language), language);
+  if (options.demo) {
+    report_demo(load_demo(options.examples_folder, service, clock->now().instant, language), language);
+    if (!prepare_demo_tokens(*identities, registry->roles(), *database, clock->now().instant, language)) return kExitUsage;
+  }
 
   DeadlineScheduler scheduler(deadlines, *store, *clock);
   service.set_deadlines_changed_listener([&scheduler] { scheduler.poke(); });
   scheduler.start();
 
-  http::ApiRouter router(service, *clock);
+  http::ApiRouter router(service, *clock, *identities);
   http::HttpServerOptions server_options;
   server_options.host = listen->host;
   server_options.port = listen->port;

@@ -17,20 +17,25 @@ namespace sitecycle::http {
 
 namespace {
 
+enum class Access { open, signed_in };
+
 struct Route {
   std::string_view method;
   std::string_view pattern;  // "{}" matches one non-empty path segment
   RouteHandler handler;
+  Access access = Access::signed_in;
 };
 
-constexpr std::array<Route, 10> kRoutes{{
-    {"GET", "/api/v1/health", &get_health},
+constexpr std::array<Route, 12> kRoutes{{
+    {"GET", "/api/v1/health", &get_health, Access::open},
+    {"GET", "/api/v1/me", &get_me},
     {"GET", "/api/v1/workflows", &list_workflows},
     {"GET", "/api/v1/cases", &list_cases},
     {"POST", "/api/v1/cases", &create_case},
     {"GET", "/api/v1/cases/{}", &get_case},
     {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition},
     {"GET", "/api/v1/cases/{}/events", &list_events},
+    {"POST", "/api/v1/cases/{}/parties", &grant_case_party},
     {"GET", "/api/v1/deadlines", &list_deadlines},
     {"GET", "/api/v1/deadlines.ics", &get_deadline_feed},
     {"GET", "/api/v1/calendars/{}/working-days", &count_working_days},
@@ -109,6 +114,18 @@ HttpResponse text_response(int status, TextBody text, Language language) {
   return response;
 }
 
+// Adds the headers a problem's status calls for: the challenge of a 401 (RFC 9110, section
+// 11.6.1) and the wait of a lock-out.
+void add_problem_headers(HttpResponse& response, const Problem& problem) {
+  if (problem.code == ErrorCode::unauthenticated) {
+    response.set_header("WWW-Authenticate", "Bearer realm=\"sitecycle\"");
+  }
+  auto retry_after = problem.extra.find("retry_after_seconds");
+  if (retry_after != problem.extra.end() && retry_after->is_number_integer()) {
+    response.set_header("Retry-After", std::to_string(retry_after->get<long long>()));
+  }
+}
+
 HttpResponse render_result(RouteResult result, const HttpRequest& request, Language language) {
   if (!result) {
     Problem problem = std::move(result).take_problem();
@@ -121,7 +138,9 @@ HttpResponse render_result(RouteResult result, const HttpRequest& request, Langu
       spdlog::error("request_failed method={} path={} code={} detail=\"{}\"", request.method, request.path,
                     to_string(problem.code), problem.detail.en);
     }
-    return problem_response(problem, language, request.path);
+    HttpResponse response = problem_response(problem, language, request.path);
+    add_problem_headers(response, problem);
+    return response;
   }
 
   JsonReply& reply = result.value();
@@ -131,10 +150,22 @@ HttpResponse render_result(RouteResult result, const HttpRequest& request, Langu
   return response;
 }
 
+bool is_denial(ErrorCode code) { return code == ErrorCode::role_not_allowed || code == ErrorCode::forbidden; }
+
+// Renders a route's result, auditing a denied action first.
+HttpResponse render_audited(const Authenticator& authenticator, RouteResult result, const HttpRequest& request,
+                            const Principal* principal, Language language) {
+  if (!result && is_denial(result.problem().code)) {
+    authenticator.record_denied(principal, request,
+                                std::string(to_string(result.problem().code)) + ": " + result.problem().detail.en);
+  }
+  return render_result(std::move(result), request, language);
+}
+
 }  // namespace
 
-ApiRouter::ApiRouter(CaseService& service, const Clock& clock)
-    : service_(service), clock_(clock) {}
+ApiRouter::ApiRouter(CaseService& service, const Clock& clock, IdentityStore& identities, LockoutPolicy lockout)
+    : service_(service), clock_(clock), identities_(identities), authenticator_(identities, clock, lockout) {}
 
 HttpResponse ApiRouter::handle(const HttpRequest& request) const {
   const std::string* accept_language = request.header("accept-language");
@@ -166,8 +197,18 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language) 
     std::optional<std::vector<std::string>> parameters = match_route(route.pattern, *segments);
     if (!parameters) continue;
     if (route.method == request.method) {
-      RouteContext context{request, std::move(*parameters), language, service_, clock_};
-      return render_result(route.handler(context), request, language);
+      if (route.access == Access::open) {
+        RouteContext context{request, std::move(*parameters), language, service_, clock_, nullptr, identities_,
+                             authenticator_};
+        return render_result(route.handler(context), request, language);
+      }
+      Result<std::optional<Principal>> principal = authenticator_.authenticate(request);
+      if (!principal) return render_result(std::move(principal).take_problem(), request, language);
+      if (!principal->has_value()) return render_result(missing_token_problem(), request, language);
+      const Principal* caller = &principal->value();
+      RouteContext context{request, std::move(*parameters), language, service_, clock_, caller, identities_,
+                           authenticator_};
+      return render_audited(authenticator_, route.handler(context), request, caller, language);
     }
     allowed += allowed.empty() ? std::string(route.method) : ", " + std::string(route.method);
   }

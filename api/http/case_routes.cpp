@@ -31,6 +31,24 @@ FieldError invalid_case_id_error(std::string_view id) {
                        quoted_excerpt(id))}};
 }
 
+// A district-level organisation creates cases in its own district only, since it could not see
+// a case of another district afterwards.
+Status check_own_district(const RouteContext& context, const nlohmann::json& body) {
+  const std::optional<std::string>& own = context.scope().district;
+  if (!own) return Ok{};
+  auto data = body.find("data");
+  if (data == body.end() || !data->is_object()) return Ok{};
+  auto district = data->find("district");
+  if (district == data->end() || !district->is_string() || district->get<std::string>() == *own) return Ok{};
+  return make_problem(
+      ErrorCode::forbidden,
+      {fmt::format("所在单位只管辖 {}，不能在其他区（{}）新建案件；请由该区的单位办理，或把 data.district 改为 {}", *own,
+                   quoted_excerpt(district->get<std::string>()), *own),
+       fmt::format("Your organisation covers {} only and cannot create a case in another district ({}); "
+                   "leave it to that district's organisation, or set data.district to {}",
+                   *own, quoted_excerpt(district->get<std::string>()), *own)});
+}
+
 CreateCaseRequest create_request_from(const nlohmann::json& body, Actor actor) {
   CreateCaseRequest request;
   request.workflow_id = body.at("workflow").get<std::string>();
@@ -50,6 +68,24 @@ Problem case_not_found_problem(std::string_view case_id) {
        fmt::format("Case {} not found; check the id, or list cases with GET /api/v1/cases",
                    quoted_excerpt(case_id))});
 }
+
+Status require_visible_case(const RouteContext& context, std::string_view case_id) {
+  if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);
+  CaseStore& store = context.service.store();
+  CaseScope scope = context.scope();
+  if (scope.unrestricted()) {
+    if (!store.find_case(case_id)) return case_not_found_problem(case_id);
+    return Ok{};
+  }
+  if (store.case_in_scope(case_id, scope)) return Ok{};
+  if (store.find_case(case_id)) {
+    context.authenticator.record_denied(context.principal, context.request,
+                                        fmt::format("case {} is outside the organisation's scope", case_id));
+  }
+  return case_not_found_problem(case_id);
+}
+
+std::string case_etag(const StoredCase& stored) { return fmt::format("\"{}-v{}\"", stored.id, stored.version); }
 
 CaseDetail detail_after_command(const RouteContext& context, const StoredCase& stored,
                                 const Actor& actor) {
@@ -80,7 +116,7 @@ RouteResult list_cases(const RouteContext& context) {
   Result<std::optional<std::string>> state = read_query_value(context.request, "state");
   if (!state) return std::move(state).take_problem();
 
-  CaseQuery query{*workflow, *state, paging->limit, paging->offset};
+  CaseQuery query{context.scope(), *workflow, *state, paging->limit, paging->offset};
   Page<StoredCase> page = context.service.store().list_cases(query);
 
   nlohmann::json items = nlohmann::json::array();
@@ -91,8 +127,7 @@ RouteResult list_cases(const RouteContext& context) {
 }
 
 RouteResult create_case(const RouteContext& context) {
-  Result<Actor> actor = read_actor(context.request, true, context.service.registry().roles());
-  if (!actor) return std::move(actor).take_problem();
+  Actor actor = context.actor();
   Result<nlohmann::json> body = read_json_object(context.request, false);
   if (!body) return std::move(body).take_problem();
   std::vector<FieldError> errors = check_members(*body, kCreateCaseMembers);
@@ -101,27 +136,29 @@ RouteResult create_case(const RouteContext& context) {
     errors.push_back(invalid_case_id_error(id->get<std::string>()));
   }
   if (!errors.empty()) return invalid_body_problem(std::move(errors));
+  if (Status district = check_own_district(context, *body); !district) return district.problem();
 
   // Create the case.
-  CreateCaseRequest request = create_request_from(*body, *actor);
+  CreateCaseRequest request = create_request_from(*body, actor);
   Result<CommandOutcome> outcome = context.service.create_case(request, context.clock.now());
   if (!outcome) return std::move(outcome).take_problem();
 
   // Reply with the new case and the transitions the actor may fire.
   const StoredCase& stored = outcome->stored;
-  CaseDetail detail = detail_after_command(context, stored, *actor);
-  return JsonReply{201, case_detail_body(context, detail), {{"Location", "/api/v1/cases/" + stored.id}}};
+  CaseDetail detail = detail_after_command(context, stored, actor);
+  return JsonReply{
+      201, case_detail_body(context, detail), {{"Location", "/api/v1/cases/" + stored.id}, {"ETag", case_etag(stored)}}};
 }
 
 RouteResult get_case(const RouteContext& context) {
   const std::string& case_id = context.parameters.at(0);
-  Result<Actor> actor = read_actor(context.request, false, context.service.registry().roles());
-  if (!actor) return std::move(actor).take_problem();
-  if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);
+  if (Status visible = require_visible_case(context, case_id); !visible) return visible.problem();
 
-  Result<CaseDetail> detail = context.service.case_detail(case_id, *actor);
+  Result<CaseDetail> detail = context.service.case_detail(case_id, context.actor());
   if (!detail) return std::move(detail).take_problem();
-  return JsonReply{200, case_detail_body(context, *detail), {}};
+  nlohmann::json body = case_detail_body(context, *detail);
+  body["parties"] = parties_json(context.service.store().parties_of(case_id));
+  return JsonReply{200, std::move(body), {{"ETag", case_etag(detail->stored)}}};
 }
 
 }  // namespace sitecycle::http

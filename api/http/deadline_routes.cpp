@@ -46,18 +46,11 @@ Problem invalid_due_before_problem(std::string_view value) {
 
 Problem feed_query_problem(std::string_view name) {
   return bad_request(
-      fmt::format("不支持查询参数 {}：期限日历不接受查询参数，按请求头 X-Actor-Role 中的角色列出未结束的期限",
+      fmt::format("不支持查询参数 {}：期限日历不接受查询参数，列出令牌用户的角色负责、其单位可见的未结束期限",
                   quoted_excerpt(name)),
       fmt::format("Unknown query parameter {}: the deadline feed takes no query parameters and lists the open "
-                  "deadlines of the role in the X-Actor-Role header",
+                  "deadlines that the token user's role is responsible for, on cases their organisation sees",
                   quoted_excerpt(name)));
-}
-
-Problem missing_feed_role_problem() {
-  return bad_request(
-      "缺少请求头 X-Actor-Role：期限日历列出该角色负责的未结束期限，请说明你的角色，例如 X-Actor-Role: district_eeb",
-      "Missing header X-Actor-Role: the deadline feed lists the open deadlines the role is responsible for; "
-      "name your role, for example X-Actor-Role: district_eeb");
 }
 
 Result<std::optional<std::string>> read_status_filter(const HttpRequest& request) {
@@ -117,8 +110,9 @@ Result<DeadlineQuery> read_deadline_query(const HttpRequest& request) {
 // Every open deadline that `role` is responsible for, read in pages of the largest size.
 // NOTE: each page is a separate read, so a deadline that starts or ends between two reads
 // shifts the later pages and one deadline may be left out of this feed. The next fetch has it.
-std::vector<DeadlineRecord> open_deadlines_of_role(CaseStore& store, const std::string& role) {
+std::vector<DeadlineRecord> open_deadlines_of_role(CaseStore& store, const std::string& role, const CaseScope& scope) {
   DeadlineQuery query;
+  query.scope = scope;
   query.status = "open";
   query.responsible_roles = {role};
   query.limit = kMaxPageLimit;
@@ -177,6 +171,7 @@ RouteResult list_deadlines(const RouteContext& context) {
   }
   Result<DeadlineQuery> query = read_deadline_query(context.request);
   if (!query) return std::move(query).take_problem();
+  query->scope = context.scope();
   if (std::optional<Problem> unknown = check_agency_filter(*query, context.service.deadlines())) return std::move(*unknown);
 
   Page<DeadlineRecord> page = context.service.store().list_deadlines(*query);
@@ -189,11 +184,8 @@ RouteResult list_deadlines(const RouteContext& context) {
 
 RouteResult get_deadline_feed(const RouteContext& context) {
   if (!context.request.query.empty()) return feed_query_problem(context.request.query.front().first);
-  if (context.request.header("x-actor-role") == nullptr) return missing_feed_role_problem();
-  Result<Actor> actor = read_actor(context.request, true, context.service.registry().roles());
-  if (!actor) return std::move(actor).take_problem();
-
-  std::vector<DeadlineRecord> records = open_deadlines_of_role(context.service.store(), actor->role);
+  std::vector<DeadlineRecord> records =
+      open_deadlines_of_role(context.service.store(), context.principal->user.role, context.scope());
 
   Instant now = context.clock.now().instant;
   DeadlineDisplay display{context.service.registry(), context.service.deadlines(), now};

@@ -10,13 +10,10 @@ RouteResult list_events(const RouteContext& context) {
   if (Status names = check_query_names(context.request, {"limit", "offset"}); !names) return names.problem();
   Result<Paging> paging = read_paging(context.request);
   if (!paging) return std::move(paging).take_problem();
-  if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);
-
   // An unknown case gets 404 rather than an empty page, so that a mistyped id shows.
-  CaseStore& store = context.service.store();
-  if (!store.find_case(case_id)) return case_not_found_problem(case_id);
+  if (Status visible = require_visible_case(context, case_id); !visible) return visible.problem();
 
-  Page<StoredEvent> page = store.events_of(case_id, paging->limit, paging->offset);
+  Page<StoredEvent> page = context.service.store().events_of(case_id, paging->limit, paging->offset);
   return JsonReply{200, page_json(events_json(page.items), page.total), {}};
 }
 

@@ -22,6 +22,8 @@ struct HttpRequest {
   // Header names are lower-cased. A header sent several times is joined with ", ".
   std::map<std::string, std::string, std::less<>> headers;
   std::string body;
+  // The client's IP address as the transport saw it; empty when unknown (tests).
+  std::string remote_address;
 
   // The value of a header, by lower-case name; nullptr when absent.
   const std::string* header(std::string_view lower_case_name) const;

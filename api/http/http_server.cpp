@@ -72,7 +72,13 @@ constexpr std::chrono::milliseconds kDrainTime{1000};
 constexpr std::chrono::milliseconds kAcceptRetryPause{100};
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : remote_address(address_of(socket)), stream(std::move(socket)) {}
+
+  static std::string address_of(const tcp::socket& socket) {
+    beast::error_code error;
+    tcp::endpoint endpoint = socket.remote_endpoint(error);
+    return error ? std::string() : endpoint.address().to_string();
+  }
 
   void close() {
     beast::error_code ignored;
@@ -80,6 +86,7 @@ struct Connection {
     stream.close();
   }
 
+  std::string remote_address;
   beast::tcp_stream stream;
 };
 
@@ -439,6 +446,7 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
     // coroutine frame (AddressSanitizer reported a bad free of one of its strings).
     stream.expires_never();
     HttpRequest request = to_http_request(std::move(beast_request));
+    request.remote_address = connection->remote_address;
     bool head_request = request.method == "HEAD";
     if (head_request) request.method = "GET";
     auto work = [this, &request] { return call_handler(request); };

@@ -148,4 +148,13 @@ nlohmann::json page_json(nlohmann::json items, std::int64_t total) {
   return {{"items", std::move(items)}, {"total", total}};
 }
 
+nlohmann::json parties_json(const std::vector<CaseParty>& parties) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const CaseParty& party : parties) {
+    items.push_back({{"org_id", party.org_id}, {"granted_by", party.granted_by},
+                     {"granted_at", format_instant(party.granted_at)}});
+  }
+  return items;
+}
+
 }  // namespace sitecycle::http

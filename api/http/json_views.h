@@ -32,6 +32,9 @@ nlohmann::json event_json(const StoredEvent& event);
 
 nlohmann::json events_json(const std::vector<StoredEvent>& events);
 
+// [{org_id, granted_by, granted_at}].
+nlohmann::json parties_json(const std::vector<CaseParty>& parties);
+
 // {"items": [...], "total": N}.
 nlohmann::json page_json(nlohmann::json items, std::int64_t total);
 

@@ -10,7 +10,7 @@ namespace {
 
 // The status codes follow RFC 9110. A rejection by the case's current state (guard, state,
 // closed) is 409 because the request is well formed but conflicts with the resource's state.
-const std::array<ProblemClass, 13> kProblemClasses{{
+const std::array<ProblemClass, 17> kProblemClasses{{
     {ErrorCode::not_found, 404, {"未找到", "Not found"}},
     {ErrorCode::no_such_transition, 409,
      {"当前状态下不能执行该流转", "Transition not available in the current state"}},
@@ -24,6 +24,10 @@ const std::array<ProblemClass, 13> kProblemClasses{{
     {ErrorCode::bad_request, 400, {"请求格式错误", "Bad request"}},
     {ErrorCode::method_not_allowed, 405, {"不支持该请求方法", "Method not allowed"}},
     {ErrorCode::payload_too_large, 413, {"请求体过大", "Payload too large"}},
+    {ErrorCode::unauthenticated, 401, {"未登录或令牌无效", "Not authenticated"}},
+    {ErrorCode::locked_out, 429, {"登录失败次数过多，已暂时锁定", "Locked out after failed sign-ins"}},
+    {ErrorCode::forbidden, 403, {"所在单位无权执行该操作", "Forbidden for the caller's organisation"}},
+    {ErrorCode::precondition_failed, 412, {"案件版本已变化", "Precondition failed"}},
     {ErrorCode::internal, 500, {"服务器内部错误", "Internal server error"}},
 }};
 

@@ -13,61 +13,8 @@ namespace {
 
 constexpr std::size_t kExcerptBytes = 80;
 
-struct ActorHeader {
-  std::string_view lower_case_name;
-  std::string_view display_name;
-  std::string Actor::*member;
-};
-
-constexpr std::array<ActorHeader, 3> kActorHeaders{{
-    {"x-actor-role", "X-Actor-Role", &Actor::role},
-    {"x-actor-org", "X-Actor-Org", &Actor::org},
-    {"x-actor-user", "X-Actor-User", &Actor::user},
-}};
-
 Problem bad_request(std::string zh_cn, std::string en) {
   return make_problem(ErrorCode::bad_request, {std::move(zh_cn), std::move(en)});
-}
-
-Problem missing_role_problem() {
-  return bad_request(
-      "缺少请求头 X-Actor-Role：提交操作必须说明执行者的角色，例如 X-Actor-Role: consultant；"
-      "可同时用 X-Actor-Org 和 X-Actor-User 说明单位和用户",
-      "Missing header X-Actor-Role: a POST must name the acting role, for example "
-      "X-Actor-Role: consultant. X-Actor-Org and X-Actor-User may name the organisation and user");
-}
-
-Problem invalid_actor_header_problem(std::string_view header, std::string_view value) {
-  return bad_request(
-      fmt::format("请求头 {} 的值 {} 无效：应为以小写字母开头、由小写字母、数字和下划线组成、"
-                  "不超过 64 个字符的标识，例如 district_eeb",
-                  header, quoted_excerpt(value)),
-      fmt::format("Header {} has invalid value {}: expected an id of lowercase letters, digits and "
-                  "underscores that starts with a letter and has at most 64 characters, for "
-                  "example district_eeb",
-                  header, quoted_excerpt(value)));
-}
-
-Problem system_role_problem() {
-  return make_problem(
-      ErrorCode::role_not_allowed,
-      {"角色 system 只用于关联案件之间的系统信号，不能由请求声明；请在 X-Actor-Role 中填写你的实际角色",
-       "The role system is reserved for signals between linked cases and cannot be claimed by a "
-       "request; send your own role in X-Actor-Role"});
-}
-
-Problem unknown_role_problem(std::string_view role, const RoleCatalog& roles) {
-  std::string known;
-  for (const auto& [id, title] : roles.roles) {
-    if (id == kSystemRole) continue;
-    known += known.empty() ? id : ", " + id;
-  }
-  return make_problem(
-      ErrorCode::role_not_allowed,
-      {fmt::format("角色 {} 未在 roles.yaml 中定义；请在 X-Actor-Role 中使用已定义的角色：{}", role, known),
-       fmt::format("Role {} is not defined in roles.yaml; send one of the defined roles in "
-                   "X-Actor-Role: {}",
-                   role, known)});
 }
 
 // The deepest nesting of arrays and objects in `text`, counting brackets outside strings. It
@@ -148,31 +95,6 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
 
 }  // namespace
 
-bool is_valid_actor_id(std::string_view text) {
-  if (text.empty() || text.size() > 64) return false;
-  if (text.front() < 'a' || text.front() > 'z') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-Result<Actor> read_actor(const HttpRequest& request, bool role_required, const RoleCatalog& roles) {
-  Actor actor;
-  for (const ActorHeader& header : kActorHeaders) {
-    const std::string* value = request.header(header.lower_case_name);
-    if (!value) continue;
-    if (!is_valid_actor_id(*value)) return invalid_actor_header_problem(header.display_name, *value);
-    actor.*header.member = *value;
-  }
-
-  if (actor.role.empty()) {
-    if (role_required) return missing_role_problem();
-    return actor;
-  }
-  if (actor.role == kSystemRole) return system_role_problem();
-  if (!roles.contains(actor.role)) return unknown_role_problem(actor.role, roles);
-  return actor;
-}
 
 Result<nlohmann::json> read_json_object(const HttpRequest& request, bool empty_allowed) {
   bool blank = std::all_of(request.body.begin(), request.body.end(), [](char c) {

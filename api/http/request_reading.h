@@ -1,4 +1,4 @@
-// Reading what a client sent: actor headers, the JSON body, paging and query filters. Each
+// Reading what a client sent: the JSON body, paging and query filters. Each
 // function returns a Problem that names the value and the fix; none of them throws.
 #pragma once
 
@@ -26,14 +26,6 @@ inline constexpr int kMaxJsonDepth = 32;
 
 inline constexpr std::int64_t kDefaultPageLimit = 50;
 inline constexpr std::int64_t kMaxPageLimit = 500;
-
-// Whether `text` is an id as used for actors: ^[a-z][a-z0-9_]{0,63}$.
-bool is_valid_actor_id(std::string_view text);
-
-// Reads the actor from the X-Actor-Role, X-Actor-Org and X-Actor-User headers. A missing
-// required role, or a header that is not an id, gives bad_request. The reserved role `system`,
-// or a role missing from `roles`, gives role_not_allowed.
-Result<Actor> read_actor(const HttpRequest& request, bool role_required, const RoleCatalog& roles);
 
 // The body parsed as a JSON object. An empty body gives {} when `empty_allowed`. Rejections
 // (bad_request): empty when not allowed, nested deeper than kMaxJsonDepth, not JSON (with the

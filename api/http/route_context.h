@@ -3,7 +3,9 @@
 #pragma once
 
 #include "adapters/clock.h"
+#include "authentication.h"
 #include "engine/case_service.h"
+#include "engine/identity_store.h"
 #include "engine/localized_text.h"
 #include "engine/result.h"
 #include "http_message.h"
@@ -23,6 +25,16 @@ struct RouteContext {
   Language language;
   CaseService& service;
   const Clock& clock;
+  // The signed-in caller. Never null in a route that needs a token; null on open routes when
+  // no token was sent.
+  const Principal* principal;
+  IdentityStore& identities;
+  const Authenticator& authenticator;
+
+  // The caller as recorded on events, or an empty actor for an anonymous caller.
+  Actor actor() const { return principal ? principal->actor : Actor{}; }
+  // The cases the caller may see; open routes never read cases.
+  CaseScope scope() const { return principal ? principal->scope : CaseScope{}; }
 };
 
 // A reply body that is not JSON, such as an iCalendar feed, sent as is.
@@ -57,6 +69,10 @@ RouteResult get_case(const RouteContext& context);
 RouteResult fire_transition(const RouteContext& context);
 // GET /api/v1/cases/{id}/events
 RouteResult list_events(const RouteContext& context);
+// POST /api/v1/cases/{id}/parties
+RouteResult grant_case_party(const RouteContext& context);
+// GET /api/v1/me
+RouteResult get_me(const RouteContext& context);
 // GET /api/v1/deadlines
 RouteResult list_deadlines(const RouteContext& context);
 // GET /api/v1/deadlines.ics
@@ -71,11 +87,19 @@ namespace sitecycle::http {
 // not_found for a case id, naming it.
 Problem case_not_found_problem(std::string_view case_id);
 
+// Ok when the case exists and the caller may see it. Otherwise not_found, the same answer for a
+// case out of scope as for a missing one, so that ids of other organisations' cases do not leak;
+// the out-of-scope attempt is audited.
+Status require_visible_case(const RouteContext& context, std::string_view case_id);
+
 // The detail of a case a command just wrote, with the transitions `actor` may fire. When
 // re-reading fails, the command has still been committed. So the reply falls back to `stored`
 // with no links or transitions rather than reporting an error the client might retry.
 CaseDetail detail_after_command(const RouteContext& context, const StoredCase& stored,
                                 const Actor& actor);
+
+// The strong ETag of a case version: "<case id>-v<version>" in quotes.
+std::string case_etag(const StoredCase& stored);
 
 // case_detail_json plus the case's deadlines, with their lights at the request's clock time.
 nlohmann::json case_detail_body(const RouteContext& context, const CaseDetail& detail);

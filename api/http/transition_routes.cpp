@@ -3,7 +3,10 @@
 #include "request_reading.h"
 #include "route_context.h"
 
+#include <fmt/format.h>
+
 #include <array>
+#include <charconv>
 
 namespace sitecycle::http {
 
@@ -25,28 +28,82 @@ FireRequest fire_request_from(const RouteContext& context, const nlohmann::json&
   return request;
 }
 
+Problem bad_if_match_problem(std::string_view value, std::string_view case_id) {
+  return make_problem(
+      ErrorCode::bad_request,
+      {fmt::format("请求头 If-Match 的值 {} 无效：应为本案件一个版本的 ETag，例如 \"{}-v3\"（取自 GET 响应的 ETag），或 *",
+                   quoted_excerpt(value), case_id),
+       fmt::format("Header If-Match has invalid value {}: send one ETag of this case, such as \"{}-v3\" "
+                   "(the ETag of a GET response), or *",
+                   quoted_excerpt(value), case_id)});
+}
+
+// The case version an If-Match header requires: nullopt when the header is absent or "*".
+// Only one strong ETag of this case is accepted.
+Result<std::optional<std::int64_t>> read_if_match(const HttpRequest& request, std::string_view case_id) {
+  const std::string* header = request.header("if-match");
+  if (!header) return std::optional<std::int64_t>();
+  std::string_view value = *header;
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value == "*") return std::optional<std::int64_t>();
+
+  std::string prefix = fmt::format("\"{}-v", case_id);
+  if (!value.starts_with(prefix) || !value.ends_with('"') || value.size() <= prefix.size() + 1) {
+    return bad_if_match_problem(*header, case_id);
+  }
+  std::string_view digits = value.substr(prefix.size(), value.size() - prefix.size() - 1);
+  std::int64_t version = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
+  if (error != std::errc() || end != digits.data() + digits.size() || version < 1) {
+    return bad_if_match_problem(*header, case_id);
+  }
+  return std::optional<std::int64_t>(version);
+}
+
+// A conflict over the expected version becomes 412 when the client sent If-Match.
+Problem stale_version_problem(Problem conflict, std::string_view case_id) {
+  std::int64_t current = conflict.extra.value("current_version", std::int64_t{0});
+  Problem problem = make_problem(
+      ErrorCode::precondition_failed,
+      {fmt::format("If-Match 指定的版本已过时：案件 {} 当前为第 {} 版；请重新读取案件（GET /api/v1/cases/{}），确认后再提交",
+                   case_id, current, case_id),
+       fmt::format("The version in If-Match is stale: case {} is at version {}; re-read it "
+                   "(GET /api/v1/cases/{}) and submit again",
+                   case_id, current, case_id)});
+  problem.extra = std::move(conflict.extra);
+  return problem;
+}
+
 }  // namespace
 
 RouteResult fire_transition(const RouteContext& context) {
   const std::string& case_id = context.parameters.at(0);
-  Result<Actor> actor = read_actor(context.request, true, context.service.registry().roles());
-  if (!actor) return std::move(actor).take_problem();
   Result<nlohmann::json> body = read_json_object(context.request, true);
   if (!body) return std::move(body).take_problem();
   std::vector<FieldError> errors = check_members(*body, kFireMembers);
   if (!errors.empty()) return invalid_body_problem(std::move(errors));
-  if (!is_valid_case_id(case_id)) return case_not_found_problem(case_id);
+  if (Status visible = require_visible_case(context, case_id); !visible) return visible.problem();
+  Result<std::optional<std::int64_t>> expected_version = read_if_match(context.request, case_id);
+  if (!expected_version) return std::move(expected_version).take_problem();
 
   // Fire the transition.
-  FireRequest request = fire_request_from(context, *body, *actor);
+  FireRequest request = fire_request_from(context, *body, context.actor());
+  request.expected_version = *expected_version;
   Result<CommandOutcome> outcome = context.service.fire(request, context.clock.now());
-  if (!outcome) return std::move(outcome).take_problem();
+  if (!outcome) {
+    Problem problem = std::move(outcome).take_problem();
+    if (request.expected_version && problem.code == ErrorCode::conflict) {
+      return stale_version_problem(std::move(problem), case_id);
+    }
+    return problem;
+  }
 
   // Reply with the case after the change and every event the command wrote.
-  CaseDetail detail = detail_after_command(context, outcome->stored, *actor);
+  CaseDetail detail = detail_after_command(context, outcome->stored, context.actor());
   nlohmann::json reply = case_detail_body(context, detail);
   reply["events"] = events_json(outcome->events);
-  return JsonReply{200, std::move(reply), {}};
+  return JsonReply{200, std::move(reply), {{"ETag", case_etag(outcome->stored)}}};
 }
 
 }  // namespace sitecycle::http

@@ -56,6 +56,18 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.find_case");
     return inner_.find_case(case_id);
   }
+  bool case_in_scope(std::string_view case_id, const CaseScope& scope) override {
+    count_call("store.case_in_scope");
+    return inner_.case_in_scope(case_id, scope);
+  }
+  bool add_case_party(const CaseParty& party) override {
+    count_call("store.add_case_party");
+    return inner_.add_case_party(party);
+  }
+  std::vector<CaseParty> parties_of(std::string_view case_id) override {
+    count_call("store.parties_of");
+    return inner_.parties_of(case_id);
+  }
   Page<StoredCase> list_cases(const CaseQuery& query) override {
     count_call("store.list_cases");
     return inner_.list_cases(query);

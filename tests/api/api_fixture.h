@@ -4,6 +4,7 @@
 
 #include "adapters/clock.h"
 #include "adapters/sqlite_case_store.h"
+#include "adapters/sqlite_identity_store.h"
 #include "api/http/api_router.h"
 #include "api/http/http_message.h"
 #include "engine/case_service.h"
@@ -12,6 +13,7 @@
 #include "engine/workflow_registry.h"
 #include "engine/workflow_validator.h"
 #include "tests/adapters/temp_directory.h"
+#include "tests/api/test_identities.h"
 
 #include <nlohmann/json.hpp>
 
@@ -62,11 +64,29 @@ inline Instant test_start_instant() {
          std::chrono::minutes{30};
 }
 
-using Headers = std::map<std::string, std::string>;
+// A role no workflow names: its user may read every case and fire nothing.
+inline constexpr const char* kObserverRole = "observer";
 
-// Headers of an actor with the given role, in the form the API reads.
-inline Headers actor_headers(const std::string& role) {
-  return {{"x-actor-role", role}, {"x-actor-org", "test_org"}, {"x-actor-user", "test_user"}};
+// `headers` with the observer's token added when they carry no Authorization header, and
+// without the header when it is empty (anonymous_headers()).
+inline Headers with_default_token(Headers headers) {
+  auto authorization = headers.find("authorization");
+  if (authorization == headers.end()) {
+    headers.merge(actor_headers(kObserverRole));
+  } else if (authorization->second.empty()) {
+    headers.erase(authorization);
+  }
+  return headers;
+}
+
+// Every role of `registry`, plus the observer, "system" and a role missing from roles.yaml
+// ("mayor"), so that tests can show the runtime rejecting the last two.
+inline std::vector<std::string> test_roles(const WorkflowRegistry& registry) {
+  std::vector<std::string> roles{kObserverRole, "system", "mayor"};
+  for (const auto& [role, title] : registry.roles().roles) {
+    if (role != "system") roles.push_back(role);
+  }
+  return roles;
 }
 
 inline Headers with_language(Headers headers, const std::string& accept_language) {
@@ -99,18 +119,22 @@ class ApiFixture {
  public:
   ApiFixture()
       : store_(open_sqlite_store(directory_.file("cases.db"))),
+        identities_(directory_.file("cases.db")),
         registry_(api_registry()),
         service_(registry_, *store_),
         clock_(test_start_instant()),
-        router_(service_, clock_) {}
+        router_(service_, clock_, identities_) {
+    add_test_users(identities_, test_city_bureau(test_start_instant()), test_roles(*registry_));
+  }
 
+  // Without an Authorization header in `headers`, the request carries the observer's token.
   http::HttpResponse get(const std::string& target, const Headers& headers = {}) const {
-    return router_.handle(make_request("GET", target, {}, headers));
+    return router_.handle(make_request("GET", target, {}, with_default_token(headers)));
   }
 
   http::HttpResponse post(const std::string& target, const std::string& body,
                           const Headers& headers) const {
-    return router_.handle(make_request("POST", target, body, headers));
+    return router_.handle(make_request("POST", target, body, with_default_token(headers)));
   }
 
   http::HttpResponse post(const std::string& target, const nlohmann::json& body,
@@ -160,10 +184,13 @@ class ApiFixture {
 
   const http::ApiRouter& router() const { return router_; }
   ManualClock& clock() { return clock_; }
+  SqliteIdentityStore& identities() { return identities_; }
+  SqliteCaseStore& store() { return *store_; }
 
  private:
   TempDirectory directory_;
   std::unique_ptr<SqliteCaseStore> store_;
+  SqliteIdentityStore identities_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   CaseService service_;
   ManualClock clock_;

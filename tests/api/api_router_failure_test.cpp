@@ -11,6 +11,7 @@ using namespace sitecycle;
 using sitecycle::testing::actor_headers;
 using sitecycle::testing::body_of;
 using sitecycle::testing::make_request;
+using sitecycle::testing::with_language;
 using nlohmann::json;
 
 namespace {
@@ -25,6 +26,9 @@ class BrokenStore final : public CaseStore {
 
   std::unique_ptr<CaseTransaction> begin() override { fail(); }
   std::optional<StoredCase> find_case(std::string_view) override { fail(); }
+  bool case_in_scope(std::string_view, const CaseScope&) override { fail(); }
+  bool add_case_party(const CaseParty&) override { fail(); }
+  std::vector<CaseParty> parties_of(std::string_view) override { fail(); }
   Page<StoredCase> list_cases(const CaseQuery&) override { fail(); }
   std::vector<CaseLink> links_of(std::string_view) override { fail(); }
   Page<StoredEvent> events_of(std::string_view, std::int64_t, std::int64_t) override { fail(); }
@@ -48,10 +52,16 @@ class BrokenStore final : public CaseStore {
 
 struct BrokenApi {
   explicit BrokenApi(BrokenStore::Failure failure)
-      : store(failure), service(testing::api_registry(), store), clock(testing::test_start_instant()),
-        router(service, clock) {}
+      : store(failure),
+        identities(":memory:"),
+        service(testing::api_registry(), store),
+        clock(testing::test_start_instant()),
+        router(service, clock, identities) {
+    testing::add_test_users(identities, testing::test_city_bureau(clock.now().instant), {"land_bureau"});
+  }
 
   BrokenStore store;
+  SqliteIdentityStore identities;
   CaseService service;
   ManualClock clock;
   http::ApiRouter router;
@@ -71,9 +81,9 @@ TEST_CASE("store failure answers 503 without its text", "[api]") {
   BrokenApi api(BrokenStore::Failure::store_error);
   std::string create = json{{"workflow", "site"}, {"data", {{"name", "x"}, {"planned_class", 1}}}}.dump();
 
-  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases")), 503, "unavailable");
-  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases/site_1")), 503, "unavailable");
-  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases/site_1/events")), 503,
+  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases", "", actor_headers("land_bureau"))), 503, "unavailable");
+  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases/site_1", "", actor_headers("land_bureau"))), 503, "unavailable");
+  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases/site_1/events", "", actor_headers("land_bureau"))), 503,
                         "unavailable");
   check_generic_failure(
       api.router.handle(make_request("POST", "/api/v1/cases", create, actor_headers("land_bureau"))),
@@ -88,11 +98,11 @@ TEST_CASE("unexpected exception answers 500 without its text", "[api]") {
   BrokenApi api(BrokenStore::Failure::bug);
   std::string create = json{{"workflow", "site"}, {"data", {{"name", "x"}, {"planned_class", 1}}}}.dump();
 
-  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases")), 500, "internal");
+  check_generic_failure(api.router.handle(make_request("GET", "/api/v1/cases", "", actor_headers("land_bureau"))), 500, "internal");
   check_generic_failure(
       api.router.handle(make_request("POST", "/api/v1/cases", create, actor_headers("land_bureau"))),
       500, "internal");
   http::HttpResponse english = api.router.handle(
-      make_request("GET", "/api/v1/cases", "", {{"accept-language", "en"}}));
+      make_request("GET", "/api/v1/cases", "", with_language(actor_headers("land_bureau"), "en")));
   CHECK(body_of(english).at("title") == "Internal server error");
 }

@@ -6,6 +6,7 @@
 #include "adapters/clock.h"
 #include "adapters/deadline_setup.h"
 #include "adapters/sqlite_case_store.h"
+#include "adapters/sqlite_identity_store.h"
 #include "adapters/workflow_files.h"
 #include "api/http/api_router.h"
 #include "api_fixture.h"
@@ -48,22 +49,26 @@ class DeadlineApiFixture {
  public:
   DeadlineApiFixture()
       : store_(open_sqlite_store(directory_.file("cases.db"))),
+        identities_(directory_.file("cases.db")),
         registry_(shipped_registry(*store_)),
         environment_(shipped_deadline_environment(*registry_)),
         service_(registry_, *store_, environment_->tracker.get()),
         service_without_tracker_(registry_, *store_),
         deadline_service_(registry_, *store_, *environment_->tracker),
         clock_(shanghai_noon(std::chrono::year{2026} / 2 / 10)),
-        router_(service_, clock_),
-        router_without_tracker_(service_without_tracker_, clock_) {}
+        router_(service_, clock_, identities_),
+        router_without_tracker_(service_without_tracker_, clock_, identities_) {
+    add_test_users(identities_, test_city_bureau(clock_.now().instant), test_roles(*registry_));
+  }
 
+  // Without an Authorization header in `headers`, the request carries the observer's token.
   http::HttpResponse get(const std::string& target, const Headers& headers = {}) const {
-    return router_.handle(make_request("GET", target, {}, headers));
+    return router_.handle(make_request("GET", target, {}, with_default_token(headers)));
   }
 
   // The same request to a server that runs without deadline calendars.
   http::HttpResponse get_without_tracker(const std::string& target, const Headers& headers = {}) const {
-    return router_without_tracker_.handle(make_request("GET", target, {}, headers));
+    return router_without_tracker_.handle(make_request("GET", target, {}, with_default_token(headers)));
   }
 
   // Fires a transition through the API at the clock's time; throws unless the status is 200.
@@ -120,6 +125,7 @@ class DeadlineApiFixture {
  private:
   TempDirectory directory_;
   std::unique_ptr<SqliteCaseStore> store_;
+  SqliteIdentityStore identities_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   std::unique_ptr<DeadlineEnvironment> environment_;
   CaseService service_;

@@ -106,22 +106,33 @@ HttpResponse echo(const HttpRequest& request) {
 }
 
 // The API of tests/data/api served on a free loopback port, over a store in a fresh directory.
+// The headers of the test user holding `role`, for the socket client.
+httplib::Headers socket_headers(const std::string& role) {
+  testing::Headers headers = testing::actor_headers(role);
+  return httplib::Headers(headers.begin(), headers.end());
+}
+
 struct ServedApi {
   explicit ServedApi(HttpServerOptions options)
       : store(open_sqlite_store(directory.file("cases.db"))),
+        identities(directory.file("cases.db")),
         service(testing::api_registry(), *store),
         clock(testing::test_start_instant()),
-        router(service, clock),
-        server([this](const HttpRequest& request) { return router.handle(request); }, std::move(options)),
-        port(server.start()) {}
+        router(service, clock, identities),
+        server([this](const HttpRequest& request) { return router.handle(request); }, std::move(options)) {
+    testing::add_test_users(identities, testing::test_city_bureau(clock.now().instant),
+                            testing::test_roles(service.registry()));
+    port = server.start();
+  }
 
   testing::TempDirectory directory;
   std::unique_ptr<SqliteCaseStore> store;
+  SqliteIdentityStore identities;
   CaseService service;
   ManualClock clock;
   ApiRouter router;
   HttpServer server;
-  std::uint16_t port;
+  std::uint16_t port = 0;
 };
 
 // The message start() throws, or "" when the server starts.
@@ -149,7 +160,7 @@ TEST_CASE("server passes requests to the handler", "[api]") {
 
   httplib::Client client("127.0.0.1", port);
   auto result = client.Post("/api/v1/things?name=%E5%9C%B0%E5%9D%97&x=1",
-                            httplib::Headers{{"X-Actor-Role", "land_bureau"}}, "{\"a\":1}",
+                            httplib::Headers{{"X-Request-Note", "land_bureau"}}, "{\"a\":1}",
                             "application/json");
   REQUIRE(result);
   CHECK(result->status == 200);
@@ -157,7 +168,7 @@ TEST_CASE("server passes requests to the handler", "[api]") {
   CHECK(body.at("method") == "POST");
   CHECK(body.at("path") == "/api/v1/things");
   CHECK(body.at("query") == json{{"name", "地块"}, {"x", "1"}});
-  CHECK(body.at("headers").at("x-actor-role") == "land_bureau");
+  CHECK(body.at("headers").at("x-request-note") == "land_bureau");
   CHECK(body.at("body") == "{\"a\":1}");
   server.stop();
 }
@@ -178,7 +189,7 @@ TEST_CASE("concurrent clients are all served", "[api]") {
         json body{{"workflow", "site"},
                   {"id", "site_c" + std::to_string(client_index) + "_" + std::to_string(i)},
                   {"data", {{"name", "并发地块"}, {"planned_class", 1}}}};
-        auto result = client.Post("/api/v1/cases", httplib::Headers{{"X-Actor-Role", "land_bureau"}},
+        auto result = client.Post("/api/v1/cases", socket_headers("land_bureau"),
                                   body.dump(), "application/json");
         if (result && result->status == 201) ++created;
       }
@@ -188,7 +199,7 @@ TEST_CASE("concurrent clients are all served", "[api]") {
 
   CHECK(created == kClients * kCasesEach);
   httplib::Client reader("127.0.0.1", port);
-  auto listed = reader.Get("/api/v1/cases?limit=1");
+  auto listed = reader.Get("/api/v1/cases?limit=1", socket_headers("land_bureau"));
   REQUIRE(listed);
   CHECK(json::parse(listed->body).at("total") == kClients * kCasesEach);
 }
@@ -205,7 +216,8 @@ TEST_CASE("server serves the API end to end", "[api]") {
   CHECK(health->status == 200);
   CHECK(json::parse(health->body) == json{{"status", "ok"}});
 
-  httplib::Headers actor{{"X-Actor-Role", "land_bureau"}, {"Accept-Language", "en"}};
+  httplib::Headers actor = socket_headers("land_bureau");
+  actor.emplace("Accept-Language", "en");
   json create{{"workflow", "site"}, {"id", "site_http"}, {"data", {{"name", "网络地块"}, {"planned_class", 1}}}};
   auto created = client.Post("/api/v1/cases", actor, create.dump(), "application/json");
   REQUIRE(created);
@@ -233,10 +245,11 @@ TEST_CASE("server serves the API end to end", "[api]") {
     auto unknown = client.Get("/api/v1/nothing");
     REQUIRE(unknown);
     CHECK(unknown->status == 404);
-    auto missing_actor = client.Post("/api/v1/cases", create.dump(), "application/json");
-    REQUIRE(missing_actor);
-    CHECK(missing_actor->status == 400);
-    CHECK(json::parse(missing_actor->body).at("detail").get<std::string>().find("X-Actor-Role") !=
+    auto missing_token = client.Post("/api/v1/cases", create.dump(), "application/json");
+    REQUIRE(missing_token);
+    CHECK(missing_token->status == 401);
+    CHECK(missing_token->get_header_value("WWW-Authenticate") == "Bearer realm=\"sitecycle\"");
+    CHECK(json::parse(missing_token->body).at("detail").get<std::string>().find("Authorization: Bearer") !=
           std::string::npos);
     auto wrong_method = client.Delete("/api/v1/cases");
     REQUIRE(wrong_method);
@@ -244,7 +257,7 @@ TEST_CASE("server serves the API end to end", "[api]") {
     CHECK(wrong_method->get_header_value("Allow") == "GET, POST");
   }
 
-  auto events = client.Get("/api/v1/cases/site_http/events");
+  auto events = client.Get("/api/v1/cases/site_http/events", actor);
   REQUIRE(events);
   CHECK(json::parse(events->body).at("total") == 2);
 }

@@ -23,7 +23,9 @@ const std::map<ErrorCode, int> kExpectedStatus{
     {ErrorCode::conflict, 409},           {ErrorCode::bad_request, 400},
     {ErrorCode::method_not_allowed, 405}, {ErrorCode::payload_too_large, 413},
     {ErrorCode::unavailable, 503},        {ErrorCode::invalid_definition, 500},
-    {ErrorCode::internal, 500},
+    {ErrorCode::internal, 500},           {ErrorCode::unauthenticated, 401},
+    {ErrorCode::locked_out, 429},         {ErrorCode::forbidden, 403},
+    {ErrorCode::precondition_failed, 412},
 };
 
 }  // namespace

@@ -1,0 +1,19 @@
+// Statements on the case_parties table: organisations granted access to a case. Each function
+// runs on a session its caller has locked and throws soci::soci_error on SQLite failures.
+#pragma once
+
+#include "engine/case_store.h"
+
+#include <soci/session.h>
+
+#include <string_view>
+#include <vector>
+
+namespace sitecycle::sqlite {
+
+// Returns false when the organisation already holds a grant for the case.
+bool insert_case_party(soci::session& session, const CaseParty& party);
+
+std::vector<CaseParty> parties_of(soci::session& session, std::string_view case_id);
+
+}  // namespace sitecycle::sqlite
