@@ -4,6 +4,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <vector>
 
 namespace sitecycle {
 
@@ -24,14 +25,6 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
   return hex;
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::array<unsigned char, kSecretBytes> buffer{};
-  randombytes_buf(buffer.data(), bytes);
-  std::string hex = to_hex(buffer.data(), bytes);
-  sodium_memzero(buffer.data(), buffer.size());
-  return hex;
-}
-
 bool is_lower_hex(std::string_view text) {
   for (char c : text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
@@ -47,6 +40,15 @@ std::array<unsigned char, crypto_generichash_BYTES> hash_bytes(std::string_view 
 }
 
 }  // namespace
+
+std::string random_hex(std::size_t bytes) {
+  ensure_sodium();
+  std::vector<unsigned char> buffer(bytes);
+  randombytes_buf(buffer.data(), buffer.size());
+  std::string hex = to_hex(buffer.data(), buffer.size());
+  sodium_memzero(buffer.data(), buffer.size());
+  return hex;
+}
 
 bool is_valid_token_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;

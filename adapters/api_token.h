@@ -5,6 +5,7 @@
 // (libsodium's crypto_generichash); a 256-bit random secret needs no slow password hash.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ struct GeneratedToken {
   std::string text;         // shown to the user once
   std::string secret_hash;  // stored
 };
+
+// `bytes` random bytes as lowercase hex, for ids that must not be guessed. Throws
+// std::runtime_error when libsodium cannot be initialised.
+std::string random_hex(std::size_t bytes);
 
 // Whether `id` is a token id: 1 to 64 lowercase letters, digits and underscores.
 bool is_valid_token_id(std::string_view id);

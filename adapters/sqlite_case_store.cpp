@@ -8,6 +8,7 @@
 #include "adapters/sqlite_definition_table.h"
 #include "adapters/sqlite_error.h"
 #include "adapters/sqlite_deadline_table.h"
+#include "adapters/sqlite_document_table.h"
 #include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_link_table.h"
 #include "adapters/sqlite_party_table.h"
@@ -81,6 +82,24 @@ bool SqliteCaseStore::add_case_party(const CaseParty& party) {
 std::vector<CaseParty> SqliteCaseStore::parties_of(std::string_view case_id) {
   return run_locked(read_connection(), {path_, "read case parties", case_id},
                     [&](soci::session& session) { return sqlite::parties_of(session, case_id); });
+}
+
+void SqliteCaseStore::insert_document(const StoredDocument& document) {
+  run_locked(*writer_, {path_, "insert document " + document.id, document.case_id}, [&](soci::session& session) {
+    sqlite::Transaction transaction(session, sqlite::TransactionMode::write, path_);
+    sqlite::insert_document(session, document);
+    transaction.commit();
+  });
+}
+
+std::optional<StoredDocument> SqliteCaseStore::find_document(std::string_view document_id) {
+  return run_locked(read_connection(), {path_, "find document"},
+                    [&](soci::session& session) { return sqlite::find_document(session, document_id); });
+}
+
+std::vector<StoredDocument> SqliteCaseStore::documents_of(std::string_view case_id) {
+  return run_locked(read_connection(), {path_, "read documents", case_id},
+                    [&](soci::session& session) { return sqlite::documents_of(session, case_id); });
 }
 
 Page<StoredCase> SqliteCaseStore::list_cases(const CaseQuery& query) {

@@ -51,6 +51,10 @@ class SqliteCaseStore final : public CaseStore {
   // Runs in its own write transaction, so it waits for an open one.
   bool add_case_party(const CaseParty& party) override;
   std::vector<CaseParty> parties_of(std::string_view case_id) override;
+  // Runs in its own write transaction, so it waits for an open one.
+  void insert_document(const StoredDocument& document) override;
+  std::optional<StoredDocument> find_document(std::string_view document_id) override;
+  std::vector<StoredDocument> documents_of(std::string_view case_id) override;
   // A limit below 1 returns no items, and a negative offset counts as 0.
   Page<StoredCase> list_cases(const CaseQuery& query) override;
   // Oldest first, so the last link of a role is the most recent.

@@ -168,11 +168,42 @@ constexpr std::string_view kCreateIdentityTables[] = {
     "CREATE INDEX events_by_actor_org ON events (actor_org, case_id)",
 };
 
+// Metadata of uploaded documents (the content is stored by SHA-256 outside the database), and
+// the responses kept for Idempotency-Key retries.
+constexpr std::string_view kCreateDocumentTables[] = {
+    "CREATE TABLE documents ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " case_id TEXT NOT NULL REFERENCES cases (id),"
+    " kind TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " content_type TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " sha256 TEXT NOT NULL,"
+    " uploaded_role TEXT NOT NULL,"
+    " uploaded_org TEXT NOT NULL,"
+    " uploaded_user TEXT NOT NULL,"
+    " uploaded_at TEXT NOT NULL,"
+    " event_id INTEGER REFERENCES events (id))",
+    "CREATE INDEX documents_by_case ON documents (case_id, uploaded_at, id)",
+    "CREATE TABLE idempotency_keys ("
+    " user_id TEXT NOT NULL,"
+    " key TEXT NOT NULL,"
+    " fingerprint TEXT NOT NULL,"
+    " completed INTEGER NOT NULL CHECK (completed IN (0, 1)),"
+    " status INTEGER NOT NULL,"
+    " headers TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " PRIMARY KEY (user_id, key))",
+    "CREATE INDEX idempotency_keys_by_created_at ON idempotency_keys (created_at)",
+};
+
 constexpr Migration kMigrations[] = {
     {1, "create case tables", kCreateCaseTables},
     {2, "create deadline and outbox tables", kCreateDeadlineTables},
     {3, "add deadline lifecycle columns", kAddDeadlineLifecycleColumns},
     {4, "create identity and access tables", kCreateIdentityTables},
+    {5, "create document and idempotency tables", kCreateDocumentTables},
 };
 
 }  // namespace

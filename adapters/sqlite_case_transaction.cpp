@@ -2,6 +2,7 @@
 
 #include "adapters/sqlite_case_table.h"
 #include "adapters/sqlite_deadline_table.h"
+#include "adapters/sqlite_document_table.h"
 #include "adapters/sqlite_error.h"
 #include "adapters/sqlite_event_table.h"
 #include "adapters/sqlite_link_table.h"
@@ -96,6 +97,13 @@ std::vector<DeadlineRecord> SqliteCaseTransaction::provisional_deadlines() {
 std::int64_t SqliteCaseTransaction::insert_outbox(const OutboxMessage& message) {
   return run("insert outbox message", message.case_id,
              [&](soci::session& session) { return sqlite::insert_outbox(session, message); });
+}
+
+bool SqliteCaseTransaction::attach_documents(std::string_view case_id, const std::vector<std::string>& document_ids,
+                                             std::int64_t event_id) {
+  return run("attach documents", case_id, [&](soci::session& session) {
+    return sqlite::attach_documents(session, case_id, document_ids, event_id);
+  });
 }
 
 std::vector<std::int64_t> SqliteCaseTransaction::record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) {

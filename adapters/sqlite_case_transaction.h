@@ -43,6 +43,8 @@ class SqliteCaseTransaction final : public CaseTransaction {
   std::vector<DeadlineRecord> due_deadlines(Instant now, std::int64_t limit) override;
   std::vector<DeadlineRecord> provisional_deadlines() override;
   std::int64_t insert_outbox(const OutboxMessage& message) override;
+  bool attach_documents(std::string_view case_id, const std::vector<std::string>& document_ids,
+                        std::int64_t event_id) override;
   std::vector<std::int64_t> record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) override;
   bool update_deadline_lifecycles(const std::vector<DeadlineRecord>& records) override;
   // Releases the write connection once committed, so the object may stay in scope while the

@@ -69,6 +69,13 @@ LinkedCases load_linked_cases(CaseTransaction& transaction, std::string_view cas
   return linked;
 }
 
+// The effect record of a step that handed in documents: {"documents": [{"id", "kind"}]}.
+nlohmann::json handed_in_effect(const std::vector<AttachedDocument>& documents) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const AttachedDocument& document : documents) items.push_back({{"id", document.id}, {"kind", document.kind}});
+  return {{"documents", std::move(items)}};
+}
+
 // Runs one command inside an open store transaction.
 class CommandRun {
  public:
@@ -94,6 +101,7 @@ class CommandRun {
   std::optional<std::string> generate_case_id(const std::string& workflow_id);
   StoredEvent new_event(const std::string& case_id, std::int64_t case_version, std::string kind, const Actor& actor) const;
   void append(StoredEvent event);
+  Status attach_documents(const std::string& case_id, const std::optional<std::vector<AttachedDocument>>& documents);
   Status track_deadlines(const Workflow& workflow, const CaseStep& step, StoredEvent& event);
 
   const WorkflowRegistry& registry_;
@@ -120,6 +128,19 @@ StoredEvent CommandRun::new_event(const std::string& case_id, std::int64_t case_
 void CommandRun::append(StoredEvent event) {
   event.id = transaction_.append_event(event);
   outcome_.events.push_back(std::move(event));
+}
+
+// Marks the documents as handed in by the event just appended.
+Status CommandRun::attach_documents(const std::string& case_id,
+                                    const std::optional<std::vector<AttachedDocument>>& documents) {
+  if (!documents || documents->empty()) return Ok{};
+  std::vector<std::string> ids;
+  for (const AttachedDocument& document : *documents) ids.push_back(document.id);
+  if (transaction_.attach_documents(case_id, ids, outcome_.events.back().id)) return Ok{};
+  return make_problem(ErrorCode::conflict,
+                      {fmt::format("案件 {} 的文件已被另一步骤提交；请重新读取案件后再试", case_id),
+                       fmt::format("a document of case {} was handed in by another step meanwhile; re-read the case and retry",
+                                   case_id)});
 }
 
 // Applies the workflow's deadline rules to the step and records what they did in the event.
@@ -257,8 +278,10 @@ Result<StoredCase> CommandRun::fire(const std::string& case_id, const Transition
   event.comment = request.comment;
   event.effects = applied->effects_record;
   CaseStep step{&*current, &updated, workflow->find_transition(request.transition)};
+  if (request.documents && !request.documents->empty()) event.effects.push_back(handed_in_effect(*request.documents));
   if (Status tracked = track_deadlines(*workflow, step, event); !tracked) return tracked.problem();
   append(std::move(event));
+  if (Status attached = attach_documents(case_id, request.documents); !attached) return attached.problem();
 
   if (Status opened = open_cases(updated, *applied, request.actor, depth); !opened) return opened.problem();
   if (Status delivered = deliver_signals(updated, *applied, request.actor, depth); !delivered) return delivered.problem();

@@ -86,6 +86,20 @@ struct CaseParty {
   Instant granted_at{};
 };
 
+// A file uploaded to a case. Its content is stored once per SHA-256, outside the database.
+struct StoredDocument {
+  std::string id;
+  std::string case_id;
+  std::string kind;  // a DocumentKind id of the case's workflow
+  std::string title;
+  std::string content_type;
+  std::int64_t size = 0;  // bytes
+  std::string sha256;     // of the content, lowercase hex
+  Actor uploaded_by;
+  Instant uploaded_at{};
+  std::optional<std::int64_t> event_id;  // the event of the step that handed it in
+};
+
 struct CaseQuery {
   CaseScope scope;
   std::optional<std::string> workflow_id;
@@ -173,6 +187,10 @@ class CaseTransaction {
   // Open deadlines whose due date relies on a year with no calendar loaded.
   virtual std::vector<DeadlineRecord> provisional_deadlines() = 0;
   virtual std::int64_t insert_outbox(const OutboxMessage& message) = 0;
+  // Records that event `event_id` handed in the documents. Returns false when one of them is not
+  // a document of `case_id` or was handed in before; the caller must then roll back.
+  virtual bool attach_documents(std::string_view case_id, const std::vector<std::string>& document_ids,
+                                std::int64_t event_id) = 0;
   // Records firings in order: for each, raises its case's version by one, appends the event at
   // that version (from and to the case's current state) and then its outbox message. Fills in
   // the ids and versions the store assigned and returns the event ids. Throws StoreError when a
@@ -201,6 +219,12 @@ class CaseStore {
   virtual bool add_case_party(const CaseParty& party) = 0;
   // Ordered by grant time, then organisation id.
   virtual std::vector<CaseParty> parties_of(std::string_view case_id) = 0;
+  // Records an uploaded document in its own write transaction. Throws StoreError when the case
+  // does not exist or the id is taken.
+  virtual void insert_document(const StoredDocument& document) = 0;
+  virtual std::optional<StoredDocument> find_document(std::string_view document_id) = 0;
+  // Ordered by upload time, then id.
+  virtual std::vector<StoredDocument> documents_of(std::string_view case_id) = 0;
   // Ordered by creation time, then id.
   virtual Page<StoredCase> list_cases(const CaseQuery& query) = 0;
   virtual std::vector<CaseLink> links_of(std::string_view case_id) = 0;

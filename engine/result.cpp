@@ -7,7 +7,7 @@ namespace sitecycle {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 17> kCodeNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 19> kCodeNames{{
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::no_such_transition, "no_such_transition"},
     {ErrorCode::role_not_allowed, "role_not_allowed"},
@@ -24,6 +24,8 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 17> kCodeNames{{
     {ErrorCode::locked_out, "locked_out"},
     {ErrorCode::forbidden, "forbidden"},
     {ErrorCode::precondition_failed, "precondition_failed"},
+    {ErrorCode::documents_missing, "documents_missing"},
+    {ErrorCode::idempotency_key_reused, "idempotency_key_reused"},
     {ErrorCode::internal, "internal"},
 }};
 

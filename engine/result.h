@@ -34,6 +34,8 @@ enum class ErrorCode {
   locked_out,          // too many failed sign-ins; wait before trying again
   forbidden,           // the caller's organisation may not take this action
   precondition_failed, // If-Match names a version the case no longer has; re-read it
+  documents_missing,   // the transition requires documents of kinds the case has not received
+  idempotency_key_reused,  // an Idempotency-Key was sent before with another request
   internal,            // a bug or an unexpected exception; the server logged it
 };
 

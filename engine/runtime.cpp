@@ -283,6 +283,35 @@ std::optional<Condition> without_input_conditions(const Condition& condition) {
   return copy;
 }
 
+// documents_missing listing every required kind that `documents` lacks, by title and id.
+std::optional<Problem> check_documents(const Workflow& workflow, const Transition& transition,
+                                       const std::optional<std::vector<AttachedDocument>>& documents) {
+  if (!documents || transition.required_documents.empty()) return std::nullopt;
+  std::vector<std::string> missing_zh;
+  std::vector<std::string> missing_en;
+  nlohmann::json missing = nlohmann::json::array();
+  for (const std::string& kind : transition.required_documents) {
+    bool handed_in = std::any_of(documents->begin(), documents->end(),
+                                 [&kind](const AttachedDocument& document) { return document.kind == kind; });
+    if (handed_in) continue;
+    const DocumentKind* declared = workflow.find_document(kind);
+    LocalizedText title = declared ? declared->title : LocalizedText{kind, kind};
+    missing_zh.push_back(fmt::format("{}（{}）", title.zh_cn, kind));
+    missing_en.push_back(fmt::format("{} ({})", title.en, kind));
+    missing.push_back(kind);
+  }
+  if (missing.empty()) return std::nullopt;
+  Problem problem = make_problem(
+      ErrorCode::documents_missing,
+      {fmt::format("转换 {} 缺少所需文件：{}；请先上传（POST /api/v1/cases/{{id}}/documents，kind 为所列类型）再提交",
+                   transition.id, fmt::join(missing_zh, "、")),
+       fmt::format("transition {} lacks required documents: {}; upload them first (POST "
+                   "/api/v1/cases/{{id}}/documents with kind set to the listed kind), then submit again",
+                   transition.id, fmt::join(missing_en, ", "))});
+  problem.extra["missing_documents"] = std::move(missing);
+  return problem;
+}
+
 }  // namespace
 
 Result<AppliedTransition> apply_transition(const Workflow& workflow, const StoredCase& current,
@@ -291,6 +320,7 @@ Result<AppliedTransition> apply_transition(const Workflow& workflow, const Store
   const Transition* transition = nullptr;
   if (auto problem = check_preconditions(workflow, current, request, transition)) return std::move(*problem);
   if (auto problem = check_input(workflow, *transition, request.input)) return std::move(*problem);
+  if (auto problem = check_documents(workflow, *transition, request.documents)) return std::move(*problem);
 
   TransitionContext context(current, current.data, request.input, request.actor, linked, now, settings);
   if (transition->guard) {

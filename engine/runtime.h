@@ -16,11 +16,20 @@
 
 namespace sitecycle {
 
+// A document uploaded to the case that a transition hands in.
+struct AttachedDocument {
+  std::string id;
+  std::string kind;
+};
+
 struct TransitionRequest {
   std::string transition;
   Actor actor;
   nlohmann::json input = nlohmann::json::object();
   std::string comment;
+  // The documents handed in with the step. nullopt when the caller cannot carry files (a replay
+  // of a published record); then the transition's required_documents are not checked.
+  std::optional<std::vector<AttachedDocument>> documents;
 };
 
 // The cases linked to one case, by link role. Where several cases share a role, the most
@@ -50,10 +59,10 @@ struct AppliedTransition {
   nlohmann::json effects_record = nlohmann::json::array();  // what ran, for the event
 };
 
-// Authorises the actor's role, checks the input against the schema, evaluates the guard, and
-// computes the new state, data and outward effects. Rejections carry no_such_transition,
-// role_not_allowed, invalid_input, guard_failed (naming the condition and any blocking case) or
-// case_closed. `settings` holds the case's values of the workflow settings (see
+// Authorises the actor's role, checks the input against the schema and the required documents,
+// evaluates the guard, and computes the new state, data and outward effects. Rejections carry
+// no_such_transition, role_not_allowed, invalid_input, documents_missing (naming each missing
+// kind), guard_failed (naming the condition and any blocking case) or case_closed. `settings` holds the case's values of the workflow settings (see
 // resolve_settings); without it, guards reading `setting.NAME` find no value.
 Result<AppliedTransition> apply_transition(const Workflow& workflow, const StoredCase& current,
                                            const LinkedCases& linked,

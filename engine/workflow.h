@@ -92,6 +92,10 @@ struct Transition {
   std::optional<Condition> guard;
   std::vector<Effect> effects;
   std::vector<std::string> documents;  // ids of DocumentKind: what this step submits or issues
+  // Kinds that must have been uploaded to the case before the step fires, such as the report
+  // that a submission hands in.
+  std::vector<std::string> required_documents;
+  Position required_documents_position;
   Position position;
   Position documents_position;
   Position from_position;

@@ -317,7 +317,8 @@ void read_transition_input(YamlReader& reader, const YAML::Node& node, const std
 void read_transition(YamlReader& reader, const std::string& id, const YAML::Node& node, const std::string& key_path,
                      Workflow& workflow) {
   if (!reader.expect_map(node, key_path)) return;
-  reader.check_keys(node, key_path, {"title", "from", "to", "roles", "input", "guard", "effects", "documents"});
+  reader.check_keys(node, key_path, {"title", "from", "to", "roles", "input", "guard", "effects", "documents",
+                                           "required_documents"});
 
   Transition transition;
   transition.id = id;
@@ -345,6 +346,11 @@ void read_transition(YamlReader& reader, const std::string& id, const YAML::Node
   if (YAML::Node documents = node["documents"]; documents.IsDefined()) {
     transition.documents_position = position_of(documents);
     transition.documents = reader.read_id_list(documents, join_path(key_path, "documents")).value_or(std::vector<std::string>{});
+  }
+  if (YAML::Node required = node["required_documents"]; required.IsDefined()) {
+    transition.required_documents_position = position_of(required);
+    transition.required_documents =
+        reader.read_id_list(required, join_path(key_path, "required_documents")).value_or(std::vector<std::string>{});
   }
   if (YAML::Node effects = node["effects"]; effects.IsDefined()) {
     std::string effects_path = join_path(key_path, "effects");

@@ -339,6 +339,24 @@ void check_states(ValidationContext& context, const Workflow& workflow) {
   }
 }
 
+// Each document kind in `documents` listed once and declared in the workflow's catalogue.
+void check_document_list(ValidationContext& context, const Workflow& workflow, const std::vector<std::string>& documents,
+                         const Position& position, const std::string& key_path) {
+  std::set<std::string> listed_documents;
+  for (const std::string& document : documents) {
+    if (!listed_documents.insert(document).second) {
+      report(context, workflow, position, key_path, {quoted(document) + " 出现两次", quoted(document) + " twice"},
+             {"每种文件只列一次", "each document kind listed once"});
+    }
+    if (workflow.find_document(document) != nullptr) continue;
+    std::vector<std::string> ids;
+    for (const DocumentKind& kind : workflow.documents) ids.push_back(kind.id);
+    std::string names = ids.empty() ? std::string("none") : fmt::format("{}", fmt::join(ids, ", "));
+    report(context, workflow, position, key_path, quoted(document),
+           {"本流程 documents 中声明的文件类型：" + names, "a document kind this workflow declares under documents: " + names});
+  }
+}
+
 void check_transition(ValidationContext& context, const Workflow& workflow, const Transition& transition,
                       const std::set<std::string>& signalled) {
   std::string key_path = "transitions." + transition.id;
@@ -392,19 +410,9 @@ void check_transition(ValidationContext& context, const Workflow& workflow, cons
     }
   }
 
-  std::set<std::string> listed_documents;
-  for (const std::string& document : transition.documents) {
-    if (!listed_documents.insert(document).second) {
-      report(context, workflow, transition.documents_position, key_path + ".documents",
-             {quoted(document) + " 出现两次", quoted(document) + " twice"}, {"每种文件只列一次", "each document kind listed once"});
-    }
-    if (workflow.find_document(document) != nullptr) continue;
-    std::vector<std::string> ids;
-    for (const DocumentKind& kind : workflow.documents) ids.push_back(kind.id);
-    std::string names = ids.empty() ? std::string("none") : fmt::format("{}", fmt::join(ids, ", "));
-    report(context, workflow, transition.documents_position, key_path + ".documents", quoted(document),
-           {"本流程 documents 中声明的文件类型：" + names, "a document kind this workflow declares under documents: " + names});
-  }
+  check_document_list(context, workflow, transition.documents, transition.documents_position, key_path + ".documents");
+  check_document_list(context, workflow, transition.required_documents, transition.required_documents_position,
+                      key_path + ".required_documents");
 
   if (transition.guard) check_condition(context, workflow, *transition.guard, key_path + ".guard", &inputs);
   for (std::size_t i = 0; i < transition.effects.size(); ++i) {

@@ -3,6 +3,7 @@
 
 #include "engine/localized_text.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ struct ServeOptions {
   std::string examples_folder = "examples";
   bool demo = false;
   std::optional<std::string> now;
+  std::optional<std::string> documents_folder;  // default: "documents" beside the database file
+  std::uint64_t upload_limit_mib = 200;
 };
 int run_serve(const ServeOptions& options, Language language);
 

@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
   serve->add_option("--examples", serve_options.examples_folder, "Example scenarios loaded by --demo (default: examples)");
   serve->add_flag("--demo", serve_options.demo, "Load the example cases (idempotent)");
   serve->add_option("--now", serve_options.now, "Start the clock at this instant (ISO 8601); it then runs on");
+  serve->add_option("--documents", serve_options.documents_folder,
+                    "Folder of uploaded documents (default: documents beside the database file)");
+  serve->add_option("--upload-limit", serve_options.upload_limit_mib, "Largest document upload in MiB (default 200)")
+      ->check(CLI::Range(1, 4096));
   add_language_option(*serve, language_flag);
 
   IdentityOptions identity_options;

@@ -3,7 +3,9 @@
 #include "adapters/deadline_setup.h"
 #include "adapters/demo_accounts.h"
 #include "adapters/demo_loader.h"
+#include "adapters/document_files.h"
 #include "adapters/sqlite_case_store.h"
+#include "adapters/sqlite_idempotency_store.h"
 #include "adapters/sqlite_identity_store.h"
 #include "adapters/workflow_files.h"
 #include "api/cli/cli_output.h"
@@ -63,6 +65,13 @@ void report_demo(const DemoLoadReport& report, Language language) {
               fmt::format("demo data: {} scenario(s) loaded, {} already present; {} parcel(s) created from parcels.csv",
                           report.loaded.size(), report.skipped.size(), report.imported.size()));
   for (const std::string& error : report.errors) std::cerr << error << '\n';
+}
+
+// The folder of uploaded documents: --documents, or "documents" beside the database file.
+std::filesystem::path documents_folder_of(const ServeOptions& options, const std::string& database) {
+  if (options.documents_folder) return *options.documents_folder;
+  if (database == ":memory:") return std::filesystem::temp_directory_path() / "sitecycle-documents";
+  return std::filesystem::absolute(database).parent_path() / "documents";
 }
 
 // Creates the demo users and writes their tokens beside the database. False when that failed.
@@ -139,9 +148,11 @@ int run_serve(const ServeOptions& options, Language language) {
 
   std::unique_ptr<SqliteCaseStore> store;
   std::unique_ptr<SqliteIdentityStore> identities;
+  std::unique_ptr<SqliteIdempotencyStore> idempotency;
   try {
     store = std::make_unique<SqliteCaseStore>(*database);
     identities = std::make_unique<SqliteIdentityStore>(*database);
+    idempotency = std::make_unique<SqliteIdempotencyStore>(*database);
   } catch (const StoreError& error) {
     print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
     return kExitUsage;
@@ -168,12 +179,16 @@ int run_serve(const ServeOptions& options, Language language) {
   service.set_deadlines_changed_listener([&scheduler] { scheduler.poke(); });
   scheduler.start();
 
-  http::ApiRouter router(service, *clock, *identities);
+  DocumentFiles documents(documents_folder_of(options, *database));
+  http::ApiSettings api_settings;
+  api_settings.upload_limit = options.upload_limit_mib * 1024 * 1024;
+  http::ApiRouter router({service, *identities, *idempotency, documents, *clock}, api_settings);
   http::HttpServerOptions server_options;
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.stop_on_signals = true;
-  http::HttpServer server([&router](const http::HttpRequest& request) { return router.handle(request); }, server_options);
+  http::HttpServer server([&router](const http::HttpRequest& request) { return router.handle(request); }, server_options,
+                          router.upload_rules());
   std::uint16_t port = 0;
   try {
     port = server.start();

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,23 +21,33 @@ namespace {
 
 enum class Access { open, signed_in };
 
+// Whether a retry with the same Idempotency-Key is answered from the first response.
+enum class Retry { plain, idempotent };
+
 struct Route {
   std::string_view method;
   std::string_view pattern;  // "{}" matches one non-empty path segment
   RouteHandler handler;
   Access access = Access::signed_in;
+  Retry retry = Retry::plain;
+  // For uploads: the checks run on the headers before the body is read.
+  RouteHandler admit = nullptr;
 };
 
-constexpr std::array<Route, 12> kRoutes{{
+constexpr std::array<Route, 15> kRoutes{{
     {"GET", "/api/v1/health", &get_health, Access::open},
     {"GET", "/api/v1/me", &get_me},
     {"GET", "/api/v1/workflows", &list_workflows},
     {"GET", "/api/v1/cases", &list_cases},
-    {"POST", "/api/v1/cases", &create_case},
+    {"POST", "/api/v1/cases", &create_case, Access::signed_in, Retry::idempotent},
     {"GET", "/api/v1/cases/{}", &get_case},
-    {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition},
+    {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition, Access::signed_in, Retry::idempotent},
     {"GET", "/api/v1/cases/{}/events", &list_events},
-    {"POST", "/api/v1/cases/{}/parties", &grant_case_party},
+    {"POST", "/api/v1/cases/{}/parties", &grant_case_party, Access::signed_in, Retry::idempotent},
+    {"POST", "/api/v1/cases/{}/documents", &upload_document, Access::signed_in, Retry::idempotent,
+     &admit_document_upload},
+    {"GET", "/api/v1/cases/{}/documents", &list_documents},
+    {"GET", "/api/v1/cases/{}/documents/{}/content", &get_document_content},
     {"GET", "/api/v1/deadlines", &list_deadlines},
     {"GET", "/api/v1/deadlines.ics", &get_deadline_feed},
     {"GET", "/api/v1/calendars/{}/working-days", &count_working_days},
@@ -144,8 +156,15 @@ HttpResponse render_result(RouteResult result, const HttpRequest& request, Langu
   }
 
   JsonReply& reply = result.value();
-  HttpResponse response = reply.text ? text_response(reply.status, std::move(*reply.text), language)
-                                     : json_response(reply.status, reply.body, language);
+  HttpResponse response;
+  if (reply.file) {
+    response = text_response(reply.status, TextBody{std::move(reply.file->content_type), {}}, language);
+    response.file = std::move(reply.file->path);
+  } else if (reply.text) {
+    response = text_response(reply.status, std::move(*reply.text), language);
+  } else {
+    response = json_response(reply.status, reply.body, language);
+  }
   for (auto& [name, value] : reply.headers) response.set_header(name, std::move(value));
   return response;
 }
@@ -162,33 +181,62 @@ HttpResponse render_audited(const Authenticator& authenticator, RouteResult resu
   return render_result(std::move(result), request, language);
 }
 
-}  // namespace
-
-ApiRouter::ApiRouter(CaseService& service, const Clock& clock, IdentityStore& identities, LockoutPolicy lockout)
-    : service_(service), clock_(clock), identities_(identities), authenticator_(identities, clock, lockout) {}
-
-HttpResponse ApiRouter::handle(const HttpRequest& request) const {
+// Runs `run` in the request's language. Never throws: a store failure becomes 503 and any other
+// exception 500, each with a generic message, and the cause is logged.
+HttpResponse run_guarded(const HttpRequest& request, const std::function<HttpResponse(Language)>& run) {
   const std::string* accept_language = request.header("accept-language");
   Language language = parse_language(accept_language ? *accept_language : std::string_view{});
 
   try {
-    return dispatch(request, language);
+    return run(language);
   } catch (const StoreError& error) {
-    spdlog::error("store_failed method={} path={} error=\"{}\"", request.method, request.path,
-                  error.what());
+    spdlog::error("store_failed method={} path={} error=\"{}\"", request.method, request.path, error.what());
     return problem_response(store_unavailable_problem(), language, request.path);
   } catch (const std::exception& error) {
-    spdlog::error("request_failed method={} path={} error=\"{}\"", request.method, request.path,
-                  error.what());
+    spdlog::error("request_failed method={} path={} error=\"{}\"", request.method, request.path, error.what());
     return internal_error_response(language, request.path);
   } catch (...) {
-    spdlog::error("request_failed method={} path={} error=\"unknown exception\"", request.method,
-                  request.path);
+    spdlog::error("request_failed method={} path={} error=\"unknown exception\"", request.method, request.path);
     return internal_error_response(language, request.path);
   }
 }
 
-HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language) const {
+// The status admit_upload's dispatch gives an upload it accepts; never sent.
+constexpr int kAdmitted = 100;
+
+}  // namespace
+
+ApiRouter::ApiRouter(ApiBackends backends, ApiSettings settings)
+    : backends_(backends), settings_(settings), authenticator_(backends.identities, backends.clock, settings.lockout) {}
+
+HttpResponse ApiRouter::handle(const HttpRequest& request) const {
+  return run_guarded(request, [&](Language language) { return dispatch(request, language, false); });
+}
+
+UploadRules ApiRouter::upload_rules() const {
+  UploadRules rules;
+  rules.is_upload = [](const HttpRequest& head) {
+    std::optional<std::vector<std::string_view>> segments = split_path(head.path);
+    if (!segments) return false;
+    return std::any_of(kRoutes.begin(), kRoutes.end(), [&](const Route& route) {
+      return route.admit != nullptr && route.method == head.method && match_route(route.pattern, *segments);
+    });
+  };
+  rules.admit = [this](const HttpRequest& head) { return admit_upload(head); };
+  rules.temporary_folder = backends_.documents.temporary_folder();
+  rules.size_limit = settings_.upload_limit;
+  return rules;
+}
+
+std::optional<HttpResponse> ApiRouter::admit_upload(const HttpRequest& head) const {
+  HttpResponse response = run_guarded(head, [&](Language language) { return dispatch(head, language, true); });
+  if (response.status == kAdmitted) return std::nullopt;
+  return response;
+}
+
+// With `admit_only`, runs a route's admit checks instead of its handler, and answers kAdmitted
+// when they pass.
+HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, bool admit_only) const {
   std::optional<std::vector<std::string_view>> segments = split_path(request.path);
   if (!segments) return route_not_found(request, language);
 
@@ -196,21 +244,32 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language) 
   for (const Route& route : kRoutes) {
     std::optional<std::vector<std::string>> parameters = match_route(route.pattern, *segments);
     if (!parameters) continue;
-    if (route.method == request.method) {
-      if (route.access == Access::open) {
-        RouteContext context{request, std::move(*parameters), language, service_, clock_, nullptr, identities_,
-                             authenticator_};
-        return render_result(route.handler(context), request, language);
-      }
-      Result<std::optional<Principal>> principal = authenticator_.authenticate(request);
-      if (!principal) return render_result(std::move(principal).take_problem(), request, language);
-      if (!principal->has_value()) return render_result(missing_token_problem(), request, language);
-      const Principal* caller = &principal->value();
-      RouteContext context{request, std::move(*parameters), language, service_, clock_, caller, identities_,
-                           authenticator_};
-      return render_audited(authenticator_, route.handler(context), request, caller, language);
+    if (route.method != request.method) {
+      allowed += allowed.empty() ? std::string(route.method) : ", " + std::string(route.method);
+      continue;
     }
-    allowed += allowed.empty() ? std::string(route.method) : ", " + std::string(route.method);
+
+    if (route.access == Access::open) {
+      RouteContext context{request, std::move(*parameters), language, backends_.cases, backends_.clock, nullptr,
+                           backends_.identities, authenticator_, backends_.documents, settings_.upload_limit};
+      return render_result(route.handler(context), request, language);
+    }
+    Result<std::optional<Principal>> principal = authenticator_.authenticate(request);
+    if (!principal) return render_result(std::move(principal).take_problem(), request, language);
+    if (!principal->has_value()) return render_result(missing_token_problem(), request, language);
+    const Principal* caller = &principal->value();
+    RouteContext context{request, std::move(*parameters), language, backends_.cases, backends_.clock, caller,
+                         backends_.identities, authenticator_, backends_.documents, settings_.upload_limit};
+    if (admit_only) {
+      if (route.admit == nullptr) return render_result(JsonReply{kAdmitted, nullptr, {}}, request, language);
+      RouteResult admitted = route.admit(context);
+      if (admitted) return render_result(JsonReply{kAdmitted, nullptr, {}}, request, language);
+      return render_audited(authenticator_, std::move(admitted), request, caller, language);
+    }
+    auto run = [&] { return render_audited(authenticator_, route.handler(context), request, caller, language); };
+    if (route.retry == Retry::plain) return run();
+    return run_idempotently(backends_.idempotency, backends_.clock, settings_.idempotency, request, *caller, language,
+                            run);
   }
 
   if (!allowed.empty()) return method_not_allowed(request, allowed, language);

@@ -4,11 +4,15 @@
 #pragma once
 
 #include "adapters/clock.h"
+#include "adapters/document_files.h"
 #include "authentication.h"
 #include "engine/case_service.h"
+#include "engine/idempotency_store.h"
 #include "engine/identity_store.h"
 #include "http_message.h"
+#include "idempotency.h"
 
+#include <cstdint>
 #include <optional>
 
 namespace sitecycle::http {
@@ -24,30 +28,55 @@ namespace sitecycle::http {
 //   POST /api/v1/cases/{id}/transitions/{transition}
 //   GET  /api/v1/cases/{id}/events?limit=&offset=
 //   POST /api/v1/cases/{id}/parties
+//   POST /api/v1/cases/{id}/documents?kind=&title=  (the body is the file, streamed to disk)
+//   GET  /api/v1/cases/{id}/documents
+//   GET  /api/v1/cases/{id}/documents/{document}/content
 //   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
 //   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
 //   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
 // The token's user is the actor: their role, organisation and id. Cases, events and deadlines
 // are limited to the cases the caller's organisation may see (organisation.h); another case
-// answers 404. Accept-Language picks zh-CN (default) or en for titles and details.
+// answers 404. POSTs that create something or fire a transition accept an Idempotency-Key
+// (idempotency.h). Accept-Language picks zh-CN (default) or en for titles and details.
 //
 // Thread-safety: handle() may run on several threads at once. The router holds no mutable
 // state, and CaseService, the identity store and the clock are thread-safe.
+// What the router serves from. All are borrowed and must outlive the router.
+struct ApiBackends {
+  CaseService& cases;
+  IdentityStore& identities;
+  IdempotencyStore& idempotency;
+  const DocumentFiles& documents;
+  const Clock& clock;
+};
+
+struct ApiSettings {
+  LockoutPolicy lockout;
+  IdempotencyPolicy idempotency;
+  std::uint64_t upload_limit = 200ull * 1024 * 1024;  // bytes per document
+};
+
 class ApiRouter {
  public:
-  // All are borrowed and must outlive the router.
-  ApiRouter(CaseService& service, const Clock& clock, IdentityStore& identities, LockoutPolicy lockout = {});
+  explicit ApiRouter(ApiBackends backends, ApiSettings settings = {});
 
   // Returns the response to one request. Never throws: a store failure becomes 503 and any
   // other exception 500, each with a generic message, and the cause is logged.
   HttpResponse handle(const HttpRequest& request) const;
 
- private:
-  HttpResponse dispatch(const HttpRequest& request, Language language) const;
+  // The rules for HttpServer: document uploads are streamed to the document store's temporary
+  // folder, after their headers pass admit_upload().
+  UploadRules upload_rules() const;
 
-  CaseService& service_;
-  const Clock& clock_;
-  IdentityStore& identities_;
+  // nullopt when an upload may send its body: the token, the case and the query are valid and a
+  // declared Content-Length is within the limit. Otherwise the response to send instead.
+  std::optional<HttpResponse> admit_upload(const HttpRequest& head) const;
+
+ private:
+  HttpResponse dispatch(const HttpRequest& request, Language language, bool admit_only) const;
+
+  ApiBackends backends_;
+  ApiSettings settings_;
   Authenticator authenticator_;
 };
 

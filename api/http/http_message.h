@@ -2,14 +2,25 @@
 // router. They carry no Boost.Beast types, so route handlers compile and test without sockets.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace sitecycle::http {
+
+// A request body the transport streamed to a temporary file instead of holding it in memory.
+// The file is deleted after the response unless the handler moved it away.
+struct UploadedFile {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+  std::string sha256;  // lowercase hex
+};
 
 struct HttpRequest {
   std::string method;  // as sent: "GET", "POST", ...
@@ -24,6 +35,8 @@ struct HttpRequest {
   std::string body;
   // The client's IP address as the transport saw it; empty when unknown (tests).
   std::string remote_address;
+  // Set instead of `body` for uploads (see UploadRules).
+  std::optional<UploadedFile> upload;
 
   // The value of a header, by lower-case name; nullptr when absent.
   const std::string* header(std::string_view lower_case_name) const;
@@ -33,6 +46,8 @@ struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // in the order they are sent
   std::string body;
+  // When set, the body is this file's content, streamed by the transport; `body` is ignored.
+  std::optional<std::filesystem::path> file;
 
   // Replaces a header of the same name (compared without case) or appends it.
   void set_header(std::string_view name, std::string value);
@@ -43,6 +58,18 @@ struct HttpResponse {
 // The function a server calls for each request. It must not throw: ApiRouter::handle catches
 // everything at its boundary.
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// Which requests the transport streams to a file, and the check it runs on their headers first,
+// so that a refused upload is answered before its body is read. Empty functions mean no uploads.
+struct UploadRules {
+  // Whether the request (headers only, no body) is an upload.
+  std::function<bool(const HttpRequest&)> is_upload;
+  // A response to send instead of reading the body, or nullopt to accept it. Runs on the
+  // handler threads, so it may call the store. It must not throw.
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> admit;
+  std::filesystem::path temporary_folder;  // where bodies are streamed; created when missing
+  std::uint64_t size_limit = 200ull * 1024 * 1024;  // bytes; a larger upload gets 413
+};
 
 // Splits `target` into `request.path` and `request.query`. In the query, '+' is a space and
 // %XX escapes are decoded. A malformed escape is kept as written, so no target is rejected

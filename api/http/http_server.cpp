@@ -33,6 +33,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/evp.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -41,6 +42,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -49,6 +52,8 @@
 #include <thread>
 #include <type_traits>
 #include <vector>
+
+#include <unistd.h>
 
 namespace sitecycle::http {
 
@@ -62,7 +67,9 @@ using Clock = std::chrono::steady_clock;
 
 using BeastRequest = beast_http::request<beast_http::string_body>;
 using BeastResponse = beast_http::response<beast_http::string_body>;
+using FileResponse = beast_http::response<beast_http::file_body>;
 using RequestParser = beast_http::request_parser<beast_http::string_body>;
+using UploadParser = beast_http::request_parser<beast_http::file_body>;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 4096;
@@ -115,22 +122,51 @@ std::string path_of(std::string_view target) { return std::string(target.substr(
 
 std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
 
-Language language_of(const BeastRequest& request) {
+template <class Fields>
+Language language_of(const Fields& request) {
   auto found = request.find(beast_http::field::accept_language);
   return parse_language(found == request.end() ? std::string_view{} : to_std(found->value()));
 }
 
-HttpRequest to_http_request(BeastRequest&& beast_request) {
+// The method, target and headers of `fields`, without a body.
+template <class Fields>
+HttpRequest head_of(const Fields& fields) {
   HttpRequest request;
-  request.method = std::string(to_std(beast_request.method_string()));
-  request.target = std::string(to_std(beast_request.target()));
+  request.method = std::string(to_std(fields.method_string()));
+  request.target = std::string(to_std(fields.target()));
   split_target(request.target, request);
-  for (const auto& field : beast_request) {
+  for (const auto& field : fields) {
     auto [entry, inserted] = request.headers.emplace(lower_case(to_std(field.name_string())), to_std(field.value()));
     if (!inserted) entry->second.append(", ").append(to_std(field.value()));
   }
-  request.body = std::move(beast_request.body());
   return request;
+}
+
+// The SHA-256 of a file's content as lowercase hex, read in chunks; empty when it cannot be read.
+std::string file_sha256(const std::filesystem::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) return {};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) return {};
+  std::array<char, 64 * 1024> chunk{};
+  while (stream) {
+    stream.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (stream.gcount() > 0) EVP_DigestUpdate(context.get(), chunk.data(), static_cast<std::size_t>(stream.gcount()));
+  }
+  if (stream.bad()) return {};
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1) return {};
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+// A name for an upload's temporary file that no other upload uses.
+std::filesystem::path temporary_upload_path(const std::filesystem::path& folder) {
+  static std::atomic<std::uint64_t> counter{0};
+  auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+  return folder / fmt::format("upload-{}-{}-{}.part", ::getpid(), stamp, counter++);
 }
 
 bool is_safe_header_value(std::string_view value) {
@@ -161,21 +197,43 @@ BeastResponse to_beast_response(HttpResponse response, unsigned version, bool ke
   return result;
 }
 
-bool expects_continue(const BeastRequest& request) {
+// The response for a handler's reply that names a file, or nullopt when the file cannot be
+// opened (the caller sends a 500 instead).
+std::optional<FileResponse> to_file_response(const HttpResponse& response, unsigned version, bool keep_alive) {
+  FileResponse result;
+  beast::error_code error;
+  result.body().open(response.file->c_str(), beast::file_mode::scan, error);
+  if (error) {
+    spdlog::error("http_file_open_failed path=\"{}\" error=\"{}\"", response.file->string(), error.message());
+    return std::nullopt;
+  }
+  result.version(version);
+  result.result(static_cast<unsigned>(response.status));
+  for (const auto& [name, value] : response.headers) {
+    if (is_safe_header_value(name) && is_safe_header_value(value)) result.set(name, value);
+  }
+  result.keep_alive(keep_alive);
+  result.prepare_payload();
+  return result;
+}
+
+template <class Fields>
+bool expects_continue(const Fields& request) {
   auto found = request.find(beast_http::field::expect);
   return found != request.end() && equals_ignoring_case(to_std(found->value()), "100-continue");
 }
 
 // The problem to send for a request that failed to parse. nullopt when the client closed the
 // connection or timed out, because no response can reach it.
-std::optional<Problem> transport_problem(const beast::error_code& error, const HttpServerOptions& options) {
+std::optional<Problem> transport_problem(const beast::error_code& error, const HttpServerOptions& options,
+                                         std::size_t body_limit) {
   if (error == beast_http::error::body_limit) {
     return make_problem(
         ErrorCode::payload_too_large,
-        {fmt::format("请求体超过了 {} 字节的上限；请缩小请求体，或分多次提交", options.body_limit),
+        {fmt::format("请求体超过了 {} 字节的上限；请缩小请求体，或分多次提交", body_limit),
          fmt::format("The request body exceeds the limit of {} bytes; send a smaller body or "
                      "split it into several requests",
-                     options.body_limit)});
+                     body_limit)});
   }
   if (error == beast_http::error::header_limit) {
     return make_problem(
@@ -222,8 +280,8 @@ HttpServerError server_error(std::string zh_cn, std::string en) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(RequestHandler request_handler, HttpServerOptions server_options)
-      : handler(std::move(request_handler)), options(std::move(server_options)) {}
+  Impl(RequestHandler request_handler, HttpServerOptions server_options, UploadRules upload_rules)
+      : handler(std::move(request_handler)), options(std::move(server_options)), uploads(std::move(upload_rules)) {}
 
   void start_listening(const asio::ip::address& address);
   void start_threads();
@@ -236,14 +294,26 @@ struct HttpServer::Impl {
   void spawn_connection(tcp::socket socket);
   void forget_connection(std::uint64_t id);
   asio::awaitable<void> serve(std::shared_ptr<Connection> connection);
-  asio::awaitable<bool> read_request(Connection& connection, beast::flat_buffer& buffer,
-                                     RequestParser& parser, RequestLog& entry);
+  asio::awaitable<bool> read_header(Connection& connection, beast::flat_buffer& buffer, RequestParser& parser,
+                                    RequestLog& entry);
+  asio::awaitable<bool> read_body(Connection& connection, beast::flat_buffer& buffer, RequestParser& parser,
+                                  const RequestLog& entry);
+  asio::awaitable<std::optional<UploadedFile>> read_upload(Connection& connection, beast::flat_buffer& buffer,
+                                                           RequestParser& parser, const HttpRequest& head,
+                                                           const RequestLog& entry);
+  asio::awaitable<bool> fail_read(Connection& connection, const beast::error_code& error, Language language,
+                                  unsigned version, const RequestLog& entry, std::size_t body_limit);
+  asio::awaitable<void> drain(Connection& connection);
+  asio::awaitable<bool> write_response(Connection& connection, HttpResponse response, unsigned version,
+                                       bool keep_alive, bool head_request, const RequestLog& entry);
   HttpResponse call_handler(const HttpRequest& request) const;
+  std::optional<HttpResponse> call_admit(const HttpRequest& head) const;
   asio::awaitable<void> reject(Connection& connection, const Problem& problem, Language language,
                                unsigned version, const RequestLog& entry);
 
   const RequestHandler handler;
   const HttpServerOptions options;
+  const UploadRules uploads;
 
   // Guards everything below up to the handler pool.
   std::mutex mutex;
@@ -435,31 +505,38 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
   while (true) {
     RequestParser parser;
     RequestLog entry;
-    if (!co_await read_request(*connection, buffer, parser, entry)) co_return;
-    BeastRequest beast_request = parser.release();
-    unsigned version = beast_request.version();
-    bool keep_alive = beast_request.keep_alive();
+    if (!co_await read_header(*connection, buffer, parser, entry)) co_return;
+    unsigned version = parser.get().version();
+    bool keep_alive = parser.get().keep_alive();
 
-    // Run the handler off the I/O threads; no timer runs meanwhile. NOTE: the request is a
-    // named local that the work captures by reference. Built with GCC 12.2, a lambda that owned
-    // the request and was created inside the co_await expression was copied bitwise within the
-    // coroutine frame (AddressSanitizer reported a bad free of one of its strings).
-    stream.expires_never();
-    HttpRequest request = to_http_request(std::move(beast_request));
+    // NOTE: the request is a named local that the work below captures by reference. Built with
+    // GCC 12.2, a lambda that owned the request and was created inside the co_await expression
+    // was copied bitwise within the coroutine frame (AddressSanitizer reported a bad free of one
+    // of its strings).
+    HttpRequest request = head_of(parser.get());
     request.remote_address = connection->remote_address;
+    if (uploads.is_upload && uploads.is_upload(request)) {
+      std::optional<UploadedFile> upload = co_await read_upload(*connection, buffer, parser, request, entry);
+      if (!upload) co_return;
+      request.upload = std::move(upload);
+    } else {
+      if (!co_await read_body(*connection, buffer, parser, entry)) co_return;
+      request.body = std::move(parser.get().body());
+    }
+
+    // Run the handler off the I/O threads; no timer runs meanwhile.
+    stream.expires_never();
     bool head_request = request.method == "HEAD";
     if (head_request) request.method = "GET";
     auto work = [this, &request] { return call_handler(request); };
     HttpResponse response = co_await async_run_on(*handler_pool, work, asio::use_awaitable);
-    int status = response.status;
+    if (request.upload) {
+      std::error_code ignored;
+      std::filesystem::remove(request.upload->path, ignored);
+    }
 
-    // Write the response.
     keep_alive = keep_alive && !stop_requested;
-    BeastResponse beast_response = to_beast_response(std::move(response), version, keep_alive, head_request);
-    stream.expires_after(options.write_timeout);
-    auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
-    log_request(entry, status);
-    if (write_error) co_return;
+    if (!co_await write_response(*connection, std::move(response), version, keep_alive, head_request, entry)) co_return;
     if (!keep_alive) {
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -468,11 +545,47 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
   }
 }
 
-// Reads one request into `parser`. Returns false when the connection should close because the
-// client left or timed out, the server is stopping, or the request was rejected with a response.
-asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
-                                                     beast::flat_buffer& buffer,
-                                                     RequestParser& parser, RequestLog& entry) {
+// Writes a handler's response, from memory or from a file. Returns false when the connection
+// must close because the write failed.
+asio::awaitable<bool> HttpServer::Impl::write_response(Connection& connection, HttpResponse response,
+                                                       unsigned version, bool keep_alive, bool head_request,
+                                                       const RequestLog& entry) {
+  beast::tcp_stream& stream = connection.stream;
+  int status = response.status;
+  if (response.file && !head_request) {
+    std::optional<FileResponse> file_response = to_file_response(response, version, keep_alive);
+    if (file_response) {
+      stream.expires_after(options.transfer_timeout);
+      auto [write_error, written] = co_await beast_http::async_write(stream, *file_response, kUseTuple);
+      log_request(entry, status);
+      co_return !write_error;
+    }
+    response = internal_error_response(Language::zh_cn);
+    status = response.status;
+  } else if (response.file) {
+    // HEAD: the headers of the file response, with its length and no body.
+    std::error_code size_error;
+    std::uintmax_t size = std::filesystem::file_size(*response.file, size_error);
+    response.file.reset();
+    BeastResponse beast_response = to_beast_response(std::move(response), version, keep_alive, true);
+    if (!size_error) beast_response.content_length(size);
+    stream.expires_after(options.write_timeout);
+    auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
+    log_request(entry, status);
+    co_return !write_error;
+  }
+  BeastResponse beast_response = to_beast_response(std::move(response), version, keep_alive, head_request);
+  stream.expires_after(options.write_timeout);
+  auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
+  log_request(entry, status);
+  co_return !write_error;
+}
+
+// Reads one request's header into `parser`. Returns false when the connection should close
+// because the client left or timed out, the server is stopping, or the request was rejected
+// with a response.
+asio::awaitable<bool> HttpServer::Impl::read_header(Connection& connection, beast::flat_buffer& buffer,
+                                                    RequestParser& parser, RequestLog& entry) {
   beast::tcp_stream& stream = connection.stream;
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
@@ -487,7 +600,6 @@ asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
   }
   entry.started_at = Clock::now();
 
-  // Read the header, then the body.
   stream.expires_after(options.read_timeout);
   auto [header_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
   // The fields parsed so far are usable even when the header failed: Beast checks a declared
@@ -495,27 +607,113 @@ asio::awaitable<bool> HttpServer::Impl::read_request(Connection& connection,
   const BeastRequest& header = parser.get();
   if (!header.method_string().empty()) entry.method = std::string(to_std(header.method_string()));
   if (!header.target().empty()) entry.path = path_of(to_std(header.target()));
-  beast::error_code error = header_error;
-  if (!error && !parser.is_done()) {
-    if (expects_continue(parser.get())) {
-      beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
-      auto [continue_error, continue_bytes] = co_await beast_http::async_write(stream, proceed, kUseTuple);
-      if (continue_error) co_return false;
-    }
-    auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-    error = body_error;
-  }
-  if (!error) co_return true;
+  if (!header_error) co_return true;
+  co_return co_await fail_read(connection, header_error, language_of(header), header.version(), entry,
+                               options.body_limit);
+}
 
-  // Send a problem response unless the client left or timed out.
+// Reads the rest of a request whose header `parser` holds into memory.
+asio::awaitable<bool> HttpServer::Impl::read_body(Connection& connection, beast::flat_buffer& buffer,
+                                                  RequestParser& parser, const RequestLog& entry) {
+  beast::tcp_stream& stream = connection.stream;
+  if (parser.is_done()) co_return true;
+  if (expects_continue(parser.get())) {
+    beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
+    auto [continue_error, continue_bytes] = co_await beast_http::async_write(stream, proceed, kUseTuple);
+    if (continue_error) co_return false;
+  }
+  auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+  if (!body_error) co_return true;
+  co_return co_await fail_read(connection, body_error, language_of(parser.get()), parser.get().version(), entry,
+                               options.body_limit);
+}
+
+// Asks the upload rules whether to accept the upload, then streams its body to a temporary file
+// and hashes it. nullopt when the connection should close (refused, failed or timed out); the
+// client has then had its response where one could reach it.
+asio::awaitable<std::optional<UploadedFile>> HttpServer::Impl::read_upload(Connection& connection,
+                                                                           beast::flat_buffer& buffer,
+                                                                           RequestParser& parser,
+                                                                           const HttpRequest& head,
+                                                                           const RequestLog& entry) {
+  beast::tcp_stream& stream = connection.stream;
+  stream.expires_never();
+  auto admit = [this, &head] { return call_admit(head); };
+  std::optional<HttpResponse> refusal = co_await async_run_on(*handler_pool, admit, asio::use_awaitable);
+  if (refusal) {
+    co_await write_response(connection, std::move(*refusal), parser.get().version(), false, false, entry);
+    co_await drain(connection);
+    co_return std::nullopt;
+  }
+
+  std::error_code folder_error;
+  std::filesystem::create_directories(uploads.temporary_folder, folder_error);
+  std::filesystem::path path = temporary_upload_path(uploads.temporary_folder);
+  UploadParser upload_parser(std::move(parser));
+  upload_parser.body_limit(uploads.size_limit);
+  beast::error_code open_error;
+  upload_parser.get().body().open(path.c_str(), beast::file_mode::write, open_error);
+  if (open_error) {
+    spdlog::error("http_upload_open_failed path=\"{}\" error=\"{}\"", path.string(), open_error.message());
+    co_await write_response(connection, internal_error_response(language_of(upload_parser.get())),
+                            upload_parser.get().version(), false, false, entry);
+    co_return std::nullopt;
+  }
+  if (expects_continue(upload_parser.get())) {
+    beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
+    auto [continue_error, continue_bytes] = co_await beast_http::async_write(stream, proceed, kUseTuple);
+    if (continue_error) co_return std::nullopt;
+  }
+  stream.expires_after(options.transfer_timeout);
+  auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, upload_parser, kUseTuple);
+  upload_parser.get().body().close();
+  std::error_code ignored;
+  if (body_error) {
+    std::filesystem::remove(path, ignored);
+    co_await fail_read(connection, body_error, language_of(upload_parser.get()), upload_parser.get().version(), entry,
+                       uploads.size_limit);
+    co_return std::nullopt;
+  }
+
+  UploadedFile upload;
+  upload.path = path;
+  upload.size = std::filesystem::file_size(path, ignored);
+  upload.sha256 = file_sha256(path);
+  if (upload.sha256.empty()) {
+    std::filesystem::remove(path, ignored);
+    spdlog::error("http_upload_hash_failed path=\"{}\"", path.string());
+    co_await write_response(connection, internal_error_response(Language::zh_cn), 11, false, false, entry);
+    co_return std::nullopt;
+  }
+  co_return upload;
+}
+
+// Answers a request that could not be read, when an answer can reach the client. Returns false,
+// so callers can co_return its result.
+asio::awaitable<bool> HttpServer::Impl::fail_read(Connection& connection, const beast::error_code& error,
+                                                  Language language, unsigned version, const RequestLog& entry,
+                                                  std::size_t body_limit) {
   if (error == beast::error::timeout) {
     spdlog::info("http_read_timeout method={} path={} timeout_ms={}", entry.method, entry.path,
                  options.read_timeout.count());
   }
-  std::optional<Problem> problem = transport_problem(error, options);
+  std::optional<Problem> problem = transport_problem(error, options, body_limit);
   if (!problem) co_return false;
-  co_await reject(connection, *problem, language_of(header), header.version(), entry);
+  co_await reject(connection, *problem, language, version, entry);
   co_return false;
+}
+
+std::optional<HttpResponse> HttpServer::Impl::call_admit(const HttpRequest& head) const {
+  if (!uploads.admit) return std::nullopt;
+  try {
+    return uploads.admit(head);
+  } catch (const std::exception& error) {
+    spdlog::error("http_upload_admit_failed method={} path={} error=\"{}\"", head.method, head.path, error.what());
+  } catch (...) {
+    spdlog::error("http_upload_admit_failed method={} path={} error=\"unknown exception\"", head.method, head.path);
+  }
+  const std::string* accept_language = head.header("accept-language");
+  return internal_error_response(parse_language(accept_language ? *accept_language : ""), head.path);
 }
 
 HttpResponse HttpServer::Impl::call_handler(const HttpRequest& request) const {
@@ -547,7 +745,13 @@ asio::awaitable<void> HttpServer::Impl::reject(Connection& connection, const Pro
   auto [write_error, written] = co_await beast_http::async_write(stream, beast_response, kUseTuple);
   log_request(entry, status);
   if (write_error) co_return;
+  co_await drain(connection);
+}
 
+// Stops sending, then reads and discards what the client still sends for a moment, so that
+// closing the socket does not reset it before the client has read the response.
+asio::awaitable<void> HttpServer::Impl::drain(Connection& connection) {
+  beast::tcp_stream& stream = connection.stream;
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.expires_after(kDrainTime);
@@ -558,8 +762,8 @@ asio::awaitable<void> HttpServer::Impl::reject(Connection& connection, const Pro
   }
 }
 
-HttpServer::HttpServer(RequestHandler handler, HttpServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(handler), std::move(options))) {}
+HttpServer::HttpServer(RequestHandler handler, HttpServerOptions options, UploadRules uploads)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(options), std::move(uploads))) {}
 
 HttpServer::~HttpServer() { stop(); }
 

@@ -20,7 +20,8 @@ class HttpServer {
  public:
   // The handler is called on the pool threads, several at once, so it must be thread-safe. It
   // should not throw. If it does, the error is logged and the client gets a generic 500.
-  HttpServer(RequestHandler handler, HttpServerOptions options);
+  // Requests that `uploads` selects are streamed to a file (HttpRequest::upload).
+  HttpServer(RequestHandler handler, HttpServerOptions options, UploadRules uploads = {});
   // Stops the server if it is running.
   ~HttpServer();
 

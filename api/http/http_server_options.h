@@ -28,6 +28,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds read_timeout{30'000};  // from a request's first byte to its last
   std::chrono::milliseconds idle_timeout{60'000};  // waiting for a request on an open connection
   std::chrono::milliseconds write_timeout{30'000};
+  // From an upload's first body byte to its last (uploads are large, so this is longer than
+  // read_timeout), and for sending a file.
+  std::chrono::milliseconds transfer_timeout{900'000};
   // How long stop() lets open connections finish before abandoning them.
   std::chrono::milliseconds shutdown_timeout{5'000};
   // When true, SIGINT and SIGTERM begin a stop, so wait() returns. The handlers are installed

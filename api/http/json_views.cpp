@@ -157,4 +157,18 @@ nlohmann::json parties_json(const std::vector<CaseParty>& parties) {
   return items;
 }
 
+nlohmann::json document_json(const StoredDocument& document) {
+  return {{"id", document.id},
+          {"case_id", document.case_id},
+          {"kind", document.kind},
+          {"title", document.title},
+          {"content_type", document.content_type},
+          {"size", document.size},
+          {"sha256", document.sha256},
+          {"uploaded_by", {{"role", document.uploaded_by.role}, {"org", document.uploaded_by.org},
+                           {"user", document.uploaded_by.user}}},
+          {"uploaded_at", format_instant(document.uploaded_at)},
+          {"event_id", document.event_id ? nlohmann::json(*document.event_id) : nlohmann::json()}};
+}
+
 }  // namespace sitecycle::http

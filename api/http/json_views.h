@@ -35,6 +35,10 @@ nlohmann::json events_json(const std::vector<StoredEvent>& events);
 // [{org_id, granted_by, granted_at}].
 nlohmann::json parties_json(const std::vector<CaseParty>& parties);
 
+// {id, case_id, kind, title, content_type, size, sha256, uploaded_by: {role, org, user},
+// uploaded_at, event_id}; event_id is null until a step hands the document in.
+nlohmann::json document_json(const StoredDocument& document);
+
 // {"items": [...], "total": N}.
 nlohmann::json page_json(nlohmann::json items, std::int64_t total);
 

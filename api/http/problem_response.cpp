@@ -10,7 +10,7 @@ namespace {
 
 // The status codes follow RFC 9110. A rejection by the case's current state (guard, state,
 // closed) is 409 because the request is well formed but conflicts with the resource's state.
-const std::array<ProblemClass, 17> kProblemClasses{{
+const std::array<ProblemClass, 19> kProblemClasses{{
     {ErrorCode::not_found, 404, {"未找到", "Not found"}},
     {ErrorCode::no_such_transition, 409,
      {"当前状态下不能执行该流转", "Transition not available in the current state"}},
@@ -28,6 +28,8 @@ const std::array<ProblemClass, 17> kProblemClasses{{
     {ErrorCode::locked_out, 429, {"登录失败次数过多，已暂时锁定", "Locked out after failed sign-ins"}},
     {ErrorCode::forbidden, 403, {"所在单位无权执行该操作", "Forbidden for the caller's organisation"}},
     {ErrorCode::precondition_failed, 412, {"案件版本已变化", "Precondition failed"}},
+    {ErrorCode::documents_missing, 409, {"缺少所需文件", "Required documents missing"}},
+    {ErrorCode::idempotency_key_reused, 422, {"幂等键已用于其他请求", "Idempotency key reused"}},
     {ErrorCode::internal, 500, {"服务器内部错误", "Internal server error"}},
 }};
 

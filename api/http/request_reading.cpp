@@ -79,11 +79,31 @@ nlohmann::json parse_without_duplicate_members(const std::string& text) {
   return nlohmann::json::parse(text, check);
 }
 
-std::string_view kind_name(JsonKind kind) { return kind == JsonKind::string ? "string" : "object"; }
-std::string_view kind_name_zh(JsonKind kind) { return kind == JsonKind::string ? "字符串" : "对象"; }
+std::string_view kind_name(JsonKind kind) {
+  switch (kind) {
+    case JsonKind::string: return "string";
+    case JsonKind::object: return "object";
+    case JsonKind::array: return "array";
+  }
+  return "value";
+}
+
+std::string_view kind_name_zh(JsonKind kind) {
+  switch (kind) {
+    case JsonKind::string: return "字符串";
+    case JsonKind::object: return "对象";
+    case JsonKind::array: return "数组";
+  }
+  return "值";
+}
 
 bool has_kind(const nlohmann::json& value, JsonKind kind) {
-  return kind == JsonKind::string ? value.is_string() : value.is_object();
+  switch (kind) {
+    case JsonKind::string: return value.is_string();
+    case JsonKind::object: return value.is_object();
+    case JsonKind::array: return value.is_array();
+  }
+  return false;
 }
 
 std::optional<std::int64_t> parse_integer(std::string_view text) {

@@ -32,7 +32,7 @@ inline constexpr std::int64_t kMaxPageLimit = 500;
 // byte position in extra["position"]), or not an object.
 Result<nlohmann::json> read_json_object(const HttpRequest& request, bool empty_allowed);
 
-enum class JsonKind { string, object };
+enum class JsonKind { string, object, array };
 
 // One member a request body may carry.
 struct MemberRule {

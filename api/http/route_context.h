@@ -3,6 +3,7 @@
 #pragma once
 
 #include "adapters/clock.h"
+#include "adapters/document_files.h"
 #include "authentication.h"
 #include "engine/case_service.h"
 #include "engine/identity_store.h"
@@ -12,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +33,8 @@ struct RouteContext {
   const Principal* principal;
   IdentityStore& identities;
   const Authenticator& authenticator;
+  const DocumentFiles& documents;
+  std::uint64_t upload_limit;  // bytes per document
 
   // The caller as recorded on events, or an empty actor for an anonymous caller.
   Actor actor() const { return principal ? principal->actor : Actor{}; }
@@ -43,13 +48,20 @@ struct TextBody {
   std::string content;
 };
 
+// A reply body read from a file, such as a document's content, streamed by the transport.
+struct FileBody {
+  std::string content_type;
+  std::filesystem::path path;
+};
+
 // A successful reply before rendering. The router adds Content-Type and language headers, and
-// sends `body` as JSON unless `text` is set.
+// sends `body` as JSON unless `text` or `file` is set.
 struct JsonReply {
   int status = 200;
   nlohmann::json body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<TextBody> text = std::nullopt;
+  std::optional<FileBody> file = std::nullopt;
 };
 
 using RouteResult = Result<JsonReply>;
@@ -71,6 +83,14 @@ RouteResult fire_transition(const RouteContext& context);
 RouteResult list_events(const RouteContext& context);
 // POST /api/v1/cases/{id}/parties
 RouteResult grant_case_party(const RouteContext& context);
+// POST /api/v1/cases/{id}/documents
+RouteResult upload_document(const RouteContext& context);
+// The checks of upload_document that need no body, run before the body is read.
+RouteResult admit_document_upload(const RouteContext& context);
+// GET /api/v1/cases/{id}/documents
+RouteResult list_documents(const RouteContext& context);
+// GET /api/v1/cases/{id}/documents/{document}/content
+RouteResult get_document_content(const RouteContext& context);
 // GET /api/v1/me
 RouteResult get_me(const RouteContext& context);
 // GET /api/v1/deadlines

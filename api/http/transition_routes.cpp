@@ -7,14 +7,16 @@
 
 #include <array>
 #include <charconv>
+#include <set>
 
 namespace sitecycle::http {
 
 namespace {
 
-constexpr std::array<MemberRule, 2> kFireMembers{{
+constexpr std::array<MemberRule, 3> kFireMembers{{
     {"input", JsonKind::object, false},
     {"comment", JsonKind::string, false},
+    {"documents", JsonKind::array, false},
 }};
 
 FireRequest fire_request_from(const RouteContext& context, const nlohmann::json& body,
@@ -75,6 +77,66 @@ Problem stale_version_problem(Problem conflict, std::string_view case_id) {
   return problem;
 }
 
+FieldError document_error(std::size_t index, std::string zh_cn, std::string en) {
+  return {fmt::format("/documents/{}", index), {std::move(zh_cn), std::move(en)}};
+}
+
+// The documents named in the body's `documents`: each a document of the case not handed in yet.
+Result<std::vector<AttachedDocument>> named_documents(const RouteContext& context, const std::string& case_id,
+                                                      const nlohmann::json& names) {
+  std::vector<AttachedDocument> documents;
+  std::vector<FieldError> errors;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!names[i].is_string()) {
+      errors.push_back(document_error(i, "文件编号应为字符串", "a document id must be a string"));
+      continue;
+    }
+    std::string id = names[i].get<std::string>();
+    std::optional<StoredDocument> document = context.service.store().find_document(id);
+    if (!document || document->case_id != case_id) {
+      errors.push_back(document_error(
+          i, fmt::format("本案件没有文件 {}；请先上传，或用 GET /api/v1/cases/{}/documents 查看", quoted_excerpt(id), case_id),
+          fmt::format("case has no document {}; upload it first, or list them with GET /api/v1/cases/{}/documents",
+                      quoted_excerpt(id), case_id)));
+    } else if (document->event_id) {
+      errors.push_back(document_error(i, fmt::format("文件 {} 已由之前的步骤提交；请上传新的文件", id),
+                                      fmt::format("document {} was handed in by an earlier step; upload a new one", id)));
+    } else if (!seen.insert(id).second) {
+      errors.push_back(document_error(i, fmt::format("文件 {} 列了两次", id), fmt::format("document {} is listed twice", id)));
+    } else {
+      documents.push_back({document->id, document->kind});
+    }
+  }
+  if (!errors.empty()) return invalid_body_problem(std::move(errors));
+  return documents;
+}
+
+// For each kind the transition carries or requires, the latest document of the case not handed
+// in yet.
+std::vector<AttachedDocument> latest_documents(const RouteContext& context, const std::string& case_id,
+                                               const std::string& transition_id) {
+  std::vector<AttachedDocument> documents;
+  std::optional<StoredCase> stored = context.service.store().find_case(case_id);
+  if (!stored) return documents;
+  WorkflowPtr workflow = context.service.registry().find(stored->workflow_id, stored->workflow_version);
+  const Transition* transition = workflow ? workflow->find_transition(transition_id) : nullptr;
+  if (transition == nullptr) return documents;
+
+  std::set<std::string> kinds(transition->documents.begin(), transition->documents.end());
+  kinds.insert(transition->required_documents.begin(), transition->required_documents.end());
+  std::vector<StoredDocument> uploaded = context.service.store().documents_of(case_id);
+  for (const std::string& kind : kinds) {
+    for (auto document = uploaded.rbegin(); document != uploaded.rend(); ++document) {
+      if (document->kind == kind && !document->event_id) {
+        documents.push_back({document->id, document->kind});
+        break;
+      }
+    }
+  }
+  return documents;
+}
+
 }  // namespace
 
 RouteResult fire_transition(const RouteContext& context) {
@@ -90,6 +152,13 @@ RouteResult fire_transition(const RouteContext& context) {
   // Fire the transition.
   FireRequest request = fire_request_from(context, *body, context.actor());
   request.expected_version = *expected_version;
+  if (body->contains("documents")) {
+    Result<std::vector<AttachedDocument>> named = named_documents(context, case_id, body->at("documents"));
+    if (!named) return std::move(named).take_problem();
+    request.transition.documents = std::move(named).value();
+  } else {
+    request.transition.documents = latest_documents(context, case_id, request.transition.transition);
+  }
   Result<CommandOutcome> outcome = context.service.fire(request, context.clock.now());
   if (!outcome) {
     Problem problem = std::move(outcome).take_problem();

@@ -68,6 +68,18 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.parties_of");
     return inner_.parties_of(case_id);
   }
+  void insert_document(const StoredDocument& document) override {
+    count_call("store.insert_document");
+    inner_.insert_document(document);
+  }
+  std::optional<StoredDocument> find_document(std::string_view document_id) override {
+    count_call("store.find_document");
+    return inner_.find_document(document_id);
+  }
+  std::vector<StoredDocument> documents_of(std::string_view case_id) override {
+    count_call("store.documents_of");
+    return inner_.documents_of(case_id);
+  }
   Page<StoredCase> list_cases(const CaseQuery& query) override {
     count_call("store.list_cases");
     return inner_.list_cases(query);
@@ -168,6 +180,11 @@ class FailingCaseTransaction final : public CaseTransaction {
   std::int64_t insert_outbox(const OutboxMessage& message) override {
     counter_.count_call("insert_outbox");
     return inner_->insert_outbox(message);
+  }
+  bool attach_documents(std::string_view case_id, const std::vector<std::string>& document_ids,
+                        std::int64_t event_id) override {
+    counter_.count_call("attach_documents");
+    return inner_->attach_documents(case_id, document_ids, event_id);
   }
   std::vector<std::int64_t> record_deadline_firings(std::vector<DeadlineFiringWrite>& firings) override {
     counter_.count_call("record_deadline_firings");

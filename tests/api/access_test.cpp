@@ -22,13 +22,13 @@ class AccessFixture {
  public:
   AccessFixture()
       : store_(open_sqlite_store(directory_.file("cases.db"))),
-        identities_(directory_.file("cases.db")),
+        side_(directory_.file("cases.db"), directory_.path() / "documents"),
         registry_(testing::shipped_registry(*store_)),
         environment_(testing::shipped_deadline_environment(*registry_)),
         service_(registry_, *store_, environment_->tracker.get()),
         clock_(testing::test_start_instant()),
-        router_(service_, clock_, identities_) {
-    for (DemoAccount& account : prepare_demo_accounts(identities_, registry_->roles(), directory_.file("demo-tokens.json"),
+        router_({service_, side_.identities, side_.idempotency, side_.documents, clock_}) {
+    for (DemoAccount& account : prepare_demo_accounts(side_.identities, registry_->roles(), directory_.file("demo-tokens.json"),
                                                       clock_.now().instant)) {
       tokens_[account.user_id] = account.token;
     }
@@ -64,12 +64,12 @@ class AccessFixture {
     return users;
   }
 
-  SqliteIdentityStore& identities() { return identities_; }
+  SqliteIdentityStore& identities() { return side_.identities; }
 
  private:
   testing::TempDirectory directory_;
   std::unique_ptr<SqliteCaseStore> store_;
-  SqliteIdentityStore identities_;
+  testing::ApiSideStores side_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   std::unique_ptr<DeadlineEnvironment> environment_;
   CaseService service_;

@@ -4,6 +4,8 @@
 
 #include "adapters/clock.h"
 #include "adapters/sqlite_case_store.h"
+#include "adapters/document_files.h"
+#include "adapters/sqlite_idempotency_store.h"
 #include "adapters/sqlite_identity_store.h"
 #include "api/http/api_router.h"
 #include "api/http/http_message.h"
@@ -64,6 +66,17 @@ inline Instant test_start_instant() {
          std::chrono::minutes{30};
 }
 
+// The stores the router needs beside the case store, on the same database file, and the
+// document files in a folder.
+struct ApiSideStores {
+  ApiSideStores(const std::string& database, const std::filesystem::path& documents_folder)
+      : identities(database), idempotency(database), documents(documents_folder) {}
+
+  SqliteIdentityStore identities;
+  SqliteIdempotencyStore idempotency;
+  DocumentFiles documents;
+};
+
 // A role no workflow names: its user may read every case and fire nothing.
 inline constexpr const char* kObserverRole = "observer";
 
@@ -119,12 +132,12 @@ class ApiFixture {
  public:
   ApiFixture()
       : store_(open_sqlite_store(directory_.file("cases.db"))),
-        identities_(directory_.file("cases.db")),
+        side_(directory_.file("cases.db"), directory_.path() / "documents"),
         registry_(api_registry()),
         service_(registry_, *store_),
         clock_(test_start_instant()),
-        router_(service_, clock_, identities_) {
-    add_test_users(identities_, test_city_bureau(test_start_instant()), test_roles(*registry_));
+        router_({service_, side_.identities, side_.idempotency, side_.documents, clock_}) {
+    add_test_users(side_.identities, test_city_bureau(test_start_instant()), test_roles(*registry_));
   }
 
   // Without an Authorization header in `headers`, the request carries the observer's token.
@@ -162,6 +175,17 @@ class ApiFixture {
     return body_of(response);
   }
 
+  // Uploads `content` to the case as a document of `kind` and returns its id; throws unless 201.
+  std::string upload(const std::string& case_id, const std::string& kind, const std::string& role,
+                     const std::string& content = "%PDF-1.7 test report") const {
+    Headers headers = actor_headers(role);
+    headers["content-type"] = "application/pdf";
+    http::HttpResponse response =
+        router_.handle(make_request("POST", "/api/v1/cases/" + case_id + "/documents?kind=" + kind, content, headers));
+    if (response.status != 201) throw std::runtime_error("uploading a document failed: " + response.body);
+    return body_of(response).at("id").get<std::string>();
+  }
+
   // The id of the case linked to `case_id` under `role`, or "" when there is none.
   std::string linked_case(const std::string& case_id, const std::string& role) const {
     nlohmann::json detail = body_of(get("/api/v1/cases/" + case_id));
@@ -184,13 +208,14 @@ class ApiFixture {
 
   const http::ApiRouter& router() const { return router_; }
   ManualClock& clock() { return clock_; }
-  SqliteIdentityStore& identities() { return identities_; }
+  SqliteIdentityStore& identities() { return side_.identities; }
+  const DocumentFiles& documents() const { return side_.documents; }
   SqliteCaseStore& store() { return *store_; }
 
  private:
   TempDirectory directory_;
   std::unique_ptr<SqliteCaseStore> store_;
-  SqliteIdentityStore identities_;
+  ApiSideStores side_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   CaseService service_;
   ManualClock clock_;

@@ -29,6 +29,9 @@ class BrokenStore final : public CaseStore {
   bool case_in_scope(std::string_view, const CaseScope&) override { fail(); }
   bool add_case_party(const CaseParty&) override { fail(); }
   std::vector<CaseParty> parties_of(std::string_view) override { fail(); }
+  void insert_document(const StoredDocument&) override { fail(); }
+  std::optional<StoredDocument> find_document(std::string_view) override { fail(); }
+  std::vector<StoredDocument> documents_of(std::string_view) override { fail(); }
   Page<StoredCase> list_cases(const CaseQuery&) override { fail(); }
   std::vector<CaseLink> links_of(std::string_view) override { fail(); }
   Page<StoredEvent> events_of(std::string_view, std::int64_t, std::int64_t) override { fail(); }
@@ -53,15 +56,16 @@ class BrokenStore final : public CaseStore {
 struct BrokenApi {
   explicit BrokenApi(BrokenStore::Failure failure)
       : store(failure),
-        identities(":memory:"),
+        side(":memory:", directory.path() / "documents"),
         service(testing::api_registry(), store),
         clock(testing::test_start_instant()),
-        router(service, clock, identities) {
-    testing::add_test_users(identities, testing::test_city_bureau(clock.now().instant), {"land_bureau"});
+        router({service, side.identities, side.idempotency, side.documents, clock}) {
+    testing::add_test_users(side.identities, testing::test_city_bureau(clock.now().instant), {"land_bureau"});
   }
 
+  testing::TempDirectory directory;
   BrokenStore store;
-  SqliteIdentityStore identities;
+  testing::ApiSideStores side;
   CaseService service;
   ManualClock clock;
   http::ApiRouter router;

@@ -273,6 +273,7 @@ TEST_CASE("signals cascade into the reply's events", "[api]") {
   api.fire(site, "propose_supply", "land_bureau");
   std::string investigation = api.linked_case(site, "investigation");
   REQUIRE_FALSE(investigation.empty());
+  api.upload(investigation, "investigation_report", "consultant");
   api.fire(investigation, "submit_report", "consultant",
            json{{"input", {{"evaluated_class", 1}, {"conclusion", "clean"}}}});
 
@@ -473,6 +474,7 @@ TEST_CASE("closed case answers 409 case_closed", "[api]") {
   std::string site = api.create_site("closed", 1);
   api.fire(site, "propose_supply", "land_bureau");
   std::string investigation = api.linked_case(site, "investigation");
+  api.upload(investigation, "investigation_report", "consultant");
   api.fire(investigation, "submit_report", "consultant",
            json{{"input", {{"evaluated_class", 1}, {"conclusion", "clean"}}}});
   api.fire(investigation, "pass_review", "district_eeb");

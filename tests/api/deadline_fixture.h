@@ -49,16 +49,16 @@ class DeadlineApiFixture {
  public:
   DeadlineApiFixture()
       : store_(open_sqlite_store(directory_.file("cases.db"))),
-        identities_(directory_.file("cases.db")),
+        side_(directory_.file("cases.db"), directory_.path() / "documents"),
         registry_(shipped_registry(*store_)),
         environment_(shipped_deadline_environment(*registry_)),
         service_(registry_, *store_, environment_->tracker.get()),
         service_without_tracker_(registry_, *store_),
         deadline_service_(registry_, *store_, *environment_->tracker),
         clock_(shanghai_noon(std::chrono::year{2026} / 2 / 10)),
-        router_(service_, clock_, identities_),
-        router_without_tracker_(service_without_tracker_, clock_, identities_) {
-    add_test_users(identities_, test_city_bureau(clock_.now().instant), test_roles(*registry_));
+        router_({service_, side_.identities, side_.idempotency, side_.documents, clock_}),
+        router_without_tracker_({service_without_tracker_, side_.identities, side_.idempotency, side_.documents, clock_}) {
+    add_test_users(side_.identities, test_city_bureau(clock_.now().instant), test_roles(*registry_));
   }
 
   // Without an Authorization header in `headers`, the request carries the observer's token.
@@ -98,6 +98,9 @@ class DeadlineApiFixture {
     fire(id, "engage_consultant", "land_holder", {{"consultant", "测试调查评估单位"}});
     fire(id, "start_phase1", "consultant");
     fire(id, "start_sampling", "consultant");
+    http::HttpResponse uploaded = router_.handle(make_request(
+        "POST", "/api/v1/cases/" + id + "/documents?kind=investigation_report", "%PDF-1.7 report", actor_headers("consultant")));
+    if (uploaded.status != 201) throw std::runtime_error("uploading the report failed: " + uploaded.body);
     fire(id, "submit_report", "consultant", {{"conclusion", "clean"}, {"evaluated_class", 1}});
     return id;
   }
@@ -125,7 +128,7 @@ class DeadlineApiFixture {
  private:
   TempDirectory directory_;
   std::unique_ptr<SqliteCaseStore> store_;
-  SqliteIdentityStore identities_;
+  ApiSideStores side_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   std::unique_ptr<DeadlineEnvironment> environment_;
   CaseService service_;

@@ -1,6 +1,7 @@
 #include "api/http/http_server.h"
 
 #include "api/http/api_router.h"
+#include "adapters/workflow_files.h"
 #include "api_fixture.h"
 
 #include <arpa/inet.h>
@@ -113,21 +114,22 @@ httplib::Headers socket_headers(const std::string& role) {
 }
 
 struct ServedApi {
-  explicit ServedApi(HttpServerOptions options)
+  explicit ServedApi(HttpServerOptions options, ApiSettings settings = {})
       : store(open_sqlite_store(directory.file("cases.db"))),
-        identities(directory.file("cases.db")),
+        side(directory.file("cases.db"), directory.path() / "documents"),
         service(testing::api_registry(), *store),
         clock(testing::test_start_instant()),
-        router(service, clock, identities),
-        server([this](const HttpRequest& request) { return router.handle(request); }, std::move(options)) {
-    testing::add_test_users(identities, testing::test_city_bureau(clock.now().instant),
+        router({service, side.identities, side.idempotency, side.documents, clock}, settings),
+        server([this](const HttpRequest& request) { return router.handle(request); }, std::move(options),
+               router.upload_rules()) {
+    testing::add_test_users(side.identities, testing::test_city_bureau(clock.now().instant),
                             testing::test_roles(service.registry()));
     port = server.start();
   }
 
   testing::TempDirectory directory;
   std::unique_ptr<SqliteCaseStore> store;
-  SqliteIdentityStore identities;
+  testing::ApiSideStores side;
   CaseService service;
   ManualClock clock;
   ApiRouter router;
@@ -468,4 +470,65 @@ TEST_CASE("wait returns after a stop requested elsewhere", "[api]") {
   stopper.join();
   CHECK_THROWS(RawClient(port));
   server.stop();  // a second stop is harmless
+}
+
+TEST_CASE("documents upload as streams over the socket", "[api][documents]") {
+  ApiSettings settings;
+  settings.upload_limit = 64 * 1024;
+  ServedApi api(test_options(), settings);
+  httplib::Client client("127.0.0.1", api.port);
+  client.set_read_timeout(10, 0);
+  json create{{"workflow", "site"}, {"id", "site_files"}, {"data", {{"name", "文件地块"}, {"planned_class", 1}}}};
+  REQUIRE(client.Post("/api/v1/cases", socket_headers("land_bureau"), create.dump(), "application/json")->status == 201);
+  std::string target = "/api/v1/cases/site_files/documents?kind=site_plan";
+
+  SECTION("a file within the limit is stored with its hash") {
+    std::string content(50 * 1024, 'p');
+    auto uploaded = client.Post(target, socket_headers("land_bureau"), content, "application/pdf");
+    REQUIRE(uploaded);
+    INFO(uploaded->body);
+    REQUIRE(uploaded->status == 201);
+    json document = json::parse(uploaded->body);
+    CHECK(document.at("size") == content.size());
+    CHECK(document.at("sha256") == sha256_hex(content));
+    auto downloaded = client.Get(uploaded->get_header_value("Location"), socket_headers("land_bureau"));
+    REQUIRE(downloaded);
+    CHECK(downloaded->status == 200);
+    CHECK(downloaded->body == content);
+    CHECK(downloaded->get_header_value("Content-Type") == "application/pdf");
+  }
+  SECTION("a declared length over the limit is refused before the body") {
+    auto refused = client.Post(target, socket_headers("land_bureau"), std::string(100 * 1024, 'x'), "application/pdf");
+    REQUIRE(refused);
+    CHECK(refused->status == 413);
+  }
+  SECTION("a chunked body over the limit is cut off with 413") {
+    std::string content(100 * 1024, 'x');
+    auto refused = client.Post(
+        target, socket_headers("land_bureau"),
+        [&content](std::size_t offset, httplib::DataSink& sink) {
+          std::size_t size = std::min<std::size_t>(8192, content.size() - offset);
+          sink.write(content.data() + offset, size);
+          if (offset + size == content.size()) sink.done();
+          return true;
+        },
+        "application/pdf");
+    REQUIRE(refused);
+    CHECK(refused->status == 413);
+  }
+  SECTION("an upload without a token is refused before the body") {
+    auto refused = client.Post(target, std::string(1000, 'x'), "application/pdf");
+    REQUIRE(refused);
+    CHECK(refused->status == 401);
+  }
+  // Nothing refused is kept, and no temporary file is left behind.
+  auto listed = client.Get("/api/v1/cases/site_files/documents", socket_headers("land_bureau"));
+  REQUIRE(listed);
+  std::size_t leftovers = 0;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator(api.side.documents.temporary_folder(), ignored)) {
+    (void)entry;
+    ++leftovers;
+  }
+  CHECK(leftovers == 0);
 }

@@ -25,7 +25,8 @@ const std::map<ErrorCode, int> kExpectedStatus{
     {ErrorCode::unavailable, 503},        {ErrorCode::invalid_definition, 500},
     {ErrorCode::internal, 500},           {ErrorCode::unauthenticated, 401},
     {ErrorCode::locked_out, 429},         {ErrorCode::forbidden, 403},
-    {ErrorCode::precondition_failed, 412},
+    {ErrorCode::precondition_failed, 412}, {ErrorCode::documents_missing, 409},
+    {ErrorCode::idempotency_key_reused, 422},
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ StoredCase survey_case(const std::string& state, int evaluated_class) {
 }
 
 TransitionRequest request(const std::string& transition, const std::string& role, nlohmann::json input = nlohmann::json::object()) {
-  return TransitionRequest{transition, Actor{role, "bureau", "li"}, std::move(input), ""};
+  return TransitionRequest{transition, Actor{role, "bureau", "li"}, std::move(input), "", std::nullopt};
 }
 
 // The basic survey whose pass transition runs `effect` in place of its first set effect.

@@ -65,7 +65,7 @@ StoredCase planned_works(const std::string& district) {
 }
 
 TransitionRequest start_request(nlohmann::json input) {
-  return TransitionRequest{"start", Actor{"clerk", "bureau", "li"}, std::move(input), ""};
+  return TransitionRequest{"start", Actor{"clerk", "bureau", "li"}, std::move(input), "", std::nullopt};
 }
 
 }  // namespace
