@@ -5,7 +5,7 @@
 SITECYCLE_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libsoci-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
-  libfmt-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata libssl-dev libsodium-dev
+  libfmt-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata libssl-dev libsodium-dev libcurl4-openssl-dev
 )
 # Tests only. node runs the npm package that the calendar tests compare the holiday calendars with.
 SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev nodejs)

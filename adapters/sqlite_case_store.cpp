@@ -123,6 +123,17 @@ Page<StoredEvent> SqliteCaseStore::events_of(std::string_view case_id, std::int6
   });
 }
 
+std::vector<StoredEvent> SqliteCaseStore::events_after(std::int64_t after_id, const CaseScope& scope,
+                                                      std::int64_t limit) {
+  return run_locked(read_connection(), {path_, "read events after " + std::to_string(after_id)},
+                    [&](soci::session& session) { return sqlite::events_after(session, after_id, scope, limit); });
+}
+
+std::int64_t SqliteCaseStore::last_event_id() {
+  return run_locked(read_connection(), {path_, "read last event id"},
+                    [&](soci::session& session) { return sqlite::last_event_id(session); });
+}
+
 bool SqliteCaseStore::save_definition(const StoredDefinition& definition) {
   const std::string operation =
       fmt::format("save workflow definition '{}' version {}", definition.workflow_id, definition.version);

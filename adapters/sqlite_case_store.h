@@ -61,6 +61,8 @@ class SqliteCaseStore final : public CaseStore {
   std::vector<CaseLink> links_of(std::string_view case_id) override;
   // A limit below 1 returns no items, and a negative offset counts as 0.
   Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit, std::int64_t offset) override;
+  std::vector<StoredEvent> events_after(std::int64_t after_id, const CaseScope& scope, std::int64_t limit) override;
+  std::int64_t last_event_id() override;
 
   // Runs in its own write transaction, so it waits for an open one.
   bool save_definition(const StoredDefinition& definition) override;

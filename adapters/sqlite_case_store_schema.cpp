@@ -198,12 +198,40 @@ constexpr std::string_view kCreateDocumentTables[] = {
     "CREATE INDEX idempotency_keys_by_created_at ON idempotency_keys (created_at)",
 };
 
+// Webhook subscriptions of organisations, with their place in the event log, and every attempt
+// to deliver an event.
+constexpr std::string_view kCreateWebhookTables[] = {
+    "CREATE TABLE webhook_subscriptions ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " org_id TEXT NOT NULL,"
+    " url TEXT NOT NULL,"
+    " secret TEXT NOT NULL,"
+    " created_by TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " active INTEGER NOT NULL CHECK (active IN (0, 1)),"
+    " delivered_through INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL,"
+    " next_attempt_at TEXT)",
+    "CREATE INDEX webhook_subscriptions_by_org ON webhook_subscriptions (org_id, created_at, id)",
+    "CREATE TABLE webhook_deliveries ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions (id),"
+    " event_id INTEGER NOT NULL,"
+    " attempt INTEGER NOT NULL,"
+    " at TEXT NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " error TEXT NOT NULL)",
+    "CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, id)",
+};
+
 constexpr Migration kMigrations[] = {
     {1, "create case tables", kCreateCaseTables},
     {2, "create deadline and outbox tables", kCreateDeadlineTables},
     {3, "add deadline lifecycle columns", kAddDeadlineLifecycleColumns},
     {4, "create identity and access tables", kCreateIdentityTables},
     {5, "create document and idempotency tables", kCreateDocumentTables},
+    {6, "create webhook tables", kCreateWebhookTables},
 };
 
 }  // namespace

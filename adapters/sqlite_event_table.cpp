@@ -1,5 +1,6 @@
 #include "adapters/sqlite_event_table.h"
 
+#include "adapters/sqlite_case_scope.h"
 #include "adapters/sqlite_cells.h"
 #include "adapters/sqlite_statement.h"
 
@@ -104,6 +105,33 @@ std::int64_t EventInsert::run(const StoredEvent& event) {
 std::int64_t append_event(soci::session& session, const StoredEvent& event) {
   EventInsert insert(session);
   return insert.run(event);
+}
+
+std::vector<StoredEvent> events_after(soci::session& session, std::int64_t after_id, const CaseScope& scope,
+                                      std::int64_t limit) {
+  std::vector<StoredEvent> events;
+  if (limit < 1) return events;
+  const long long after = after_id;
+  const long long row_limit = limit;
+  std::string condition = case_scope_condition(scope, "events.case_id");
+  EventRow row;
+  soci::statement select(session);
+  exchange_into_row(select, row);
+  select.exchange(soci::use(after, "after_id"));
+  bind_case_scope(select, scope);
+  select.exchange(soci::use(row_limit, "limit"));
+  prepare_statement(select, fmt::format("SELECT {} FROM events WHERE id > :after_id{} ORDER BY id LIMIT :limit",
+                                        kEventColumns, condition.empty() ? "" : " AND " + condition));
+  select.execute();
+  while (select.fetch()) events.push_back(decode_event(row));
+  return events;
+}
+
+std::int64_t last_event_id(soci::session& session) {
+  long long id = 0;
+  soci::indicator indicator = soci::i_null;
+  session << "SELECT MAX(id) FROM events", soci::into(id, indicator);
+  return indicator == soci::i_ok ? id : 0;
 }
 
 Page<StoredEvent> events_of(soci::session& session, std::string_view case_id, std::int64_t limit,

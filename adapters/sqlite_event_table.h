@@ -39,6 +39,12 @@ std::int64_t append_event(soci::session& session, const StoredEvent& event);
 
 // Returns the case's events ordered by id, with `total` counting all of them. A limit below 1
 // returns no items and a negative offset counts as 0.
+// Events with an id above `after_id` on cases in `scope`, ordered by id, at most `limit`.
+std::vector<StoredEvent> events_after(soci::session& session, std::int64_t after_id, const CaseScope& scope,
+                                      std::int64_t limit);
+
+std::int64_t last_event_id(soci::session& session);
+
 Page<StoredEvent> events_of(soci::session& session, std::string_view case_id, std::int64_t limit,
                             std::int64_t offset);
 

@@ -229,6 +229,11 @@ class CaseStore {
   virtual Page<StoredCase> list_cases(const CaseQuery& query) = 0;
   virtual std::vector<CaseLink> links_of(std::string_view case_id) = 0;
   // Ordered by event id.
+  // Events with an id above `after_id` on cases in `scope`, ordered by id, at most `limit`: the
+  // feed of webhooks and the event stream.
+  virtual std::vector<StoredEvent> events_after(std::int64_t after_id, const CaseScope& scope, std::int64_t limit) = 0;
+  // The highest event id, or 0 when there is none.
+  virtual std::int64_t last_event_id() = 0;
   virtual Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit,
                                       std::int64_t offset) = 0;
 

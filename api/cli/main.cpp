@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
                     "Folder of uploaded documents (default: documents beside the database file)");
   serve->add_option("--upload-limit", serve_options.upload_limit_mib, "Largest document upload in MiB (default 200)")
       ->check(CLI::Range(1, 4096));
+  serve->add_option("--webhook-attempts", serve_options.webhook_attempts,
+                    "Delivery attempts per event and webhook before it is dead-lettered (default 8)")
+      ->check(CLI::Range(1, 100));
   add_language_option(*serve, language_flag);
 
   IdentityOptions identity_options;

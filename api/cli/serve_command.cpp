@@ -7,6 +7,9 @@
 #include "adapters/sqlite_case_store.h"
 #include "adapters/sqlite_idempotency_store.h"
 #include "adapters/sqlite_identity_store.h"
+#include "adapters/sqlite_webhook_store.h"
+#include "adapters/webhook_dispatcher.h"
+#include "adapters/webhook_sender.h"
 #include "adapters/workflow_files.h"
 #include "api/cli/cli_output.h"
 #include "api/cli/commands.h"
@@ -149,10 +152,12 @@ int run_serve(const ServeOptions& options, Language language) {
   std::unique_ptr<SqliteCaseStore> store;
   std::unique_ptr<SqliteIdentityStore> identities;
   std::unique_ptr<SqliteIdempotencyStore> idempotency;
+  std::unique_ptr<SqliteWebhookStore> webhooks;
   try {
     store = std::make_unique<SqliteCaseStore>(*database);
     identities = std::make_unique<SqliteIdentityStore>(*database);
     idempotency = std::make_unique<SqliteIdempotencyStore>(*database);
+    webhooks = std::make_unique<SqliteWebhookStore>(*database);
   } catch (const StoreError& error) {
     print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
     return kExitUsage;
@@ -182,7 +187,12 @@ int run_serve(const ServeOptions& options, Language language) {
   DocumentFiles documents(documents_folder_of(options, *database));
   http::ApiSettings api_settings;
   api_settings.upload_limit = options.upload_limit_mib * 1024 * 1024;
-  http::ApiRouter router({service, *identities, *idempotency, documents, *clock}, api_settings);
+  http::ApiRouter router({service, *identities, *idempotency, *webhooks, documents, *clock}, api_settings);
+  CurlWebhookSender webhook_sender;
+  WebhookPolicy webhook_policy;
+  webhook_policy.max_attempts = options.webhook_attempts;
+  WebhookDispatcher dispatcher(*webhooks, *store, *identities, webhook_sender, *clock, webhook_policy);
+  dispatcher.start();
   http::HttpServerOptions server_options;
   server_options.host = listen->host;
   server_options.port = listen->port;
@@ -201,6 +211,7 @@ int run_serve(const ServeOptions& options, Language language) {
   std::cout << fmt::format("listening on http://{}:{}", shown_host, port) << std::endl;
   spdlog::info("server started: listen={}:{} database={} workflows={}", shown_host, port, *database, options.workflows_folder);
   server.wait();
+  dispatcher.stop();
   scheduler.stop();
   spdlog::info("server stopped");
   return kExitSuccess;

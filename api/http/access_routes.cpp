@@ -39,6 +39,7 @@ FieldError unknown_organisation_error(std::string_view org_id) {
 }  // namespace
 
 RouteResult get_me(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
   const Principal& caller = *context.principal;
   const Organisation& organisation = caller.organisation;
   const RoleCatalog& roles = context.service.registry().roles();

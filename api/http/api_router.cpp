@@ -34,8 +34,9 @@ struct Route {
   RouteHandler admit = nullptr;
 };
 
-constexpr std::array<Route, 15> kRoutes{{
+constexpr std::array<Route, 20> kRoutes{{
     {"GET", "/api/v1/health", &get_health, Access::open},
+    {"GET", "/api/v1/openapi.json", &get_openapi_document, Access::open},
     {"GET", "/api/v1/me", &get_me},
     {"GET", "/api/v1/workflows", &list_workflows},
     {"GET", "/api/v1/cases", &list_cases},
@@ -48,6 +49,10 @@ constexpr std::array<Route, 15> kRoutes{{
      &admit_document_upload},
     {"GET", "/api/v1/cases/{}/documents", &list_documents},
     {"GET", "/api/v1/cases/{}/documents/{}/content", &get_document_content},
+    {"POST", "/api/v1/webhooks", &create_webhook, Access::signed_in, Retry::idempotent},
+    {"GET", "/api/v1/webhooks", &list_webhooks},
+    {"DELETE", "/api/v1/webhooks/{}", &delete_webhook},
+    {"GET", "/api/v1/webhooks/{}/deliveries", &list_webhook_deliveries},
     {"GET", "/api/v1/deadlines", &list_deadlines},
     {"GET", "/api/v1/deadlines.ics", &get_deadline_feed},
     {"GET", "/api/v1/calendars/{}/working-days", &count_working_days},
@@ -251,7 +256,7 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, 
 
     if (route.access == Access::open) {
       RouteContext context{request, std::move(*parameters), language, backends_.cases, backends_.clock, nullptr,
-                           backends_.identities, authenticator_, backends_.documents, settings_.upload_limit};
+                           backends_.identities, authenticator_, backends_.documents, settings_.upload_limit, backends_.webhooks};
       return render_result(route.handler(context), request, language);
     }
     Result<std::optional<Principal>> principal = authenticator_.authenticate(request);
@@ -259,7 +264,7 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, 
     if (!principal->has_value()) return render_result(missing_token_problem(), request, language);
     const Principal* caller = &principal->value();
     RouteContext context{request, std::move(*parameters), language, backends_.cases, backends_.clock, caller,
-                         backends_.identities, authenticator_, backends_.documents, settings_.upload_limit};
+                         backends_.identities, authenticator_, backends_.documents, settings_.upload_limit, backends_.webhooks};
     if (admit_only) {
       if (route.admit == nullptr) return render_result(JsonReply{kAdmitted, nullptr, {}}, request, language);
       RouteResult admitted = route.admit(context);

@@ -9,6 +9,7 @@
 #include "engine/case_service.h"
 #include "engine/idempotency_store.h"
 #include "engine/identity_store.h"
+#include "engine/webhook_store.h"
 #include "http_message.h"
 #include "idempotency.h"
 
@@ -17,9 +18,11 @@
 
 namespace sitecycle::http {
 
-// Routes (JSON unless noted, errors as application/problem+json). Every route but health needs
-// an `Authorization: Bearer` token (authentication.h); without one it answers 401.
+// Routes (JSON unless noted, errors as application/problem+json). Every route but health and the
+// OpenAPI document needs an `Authorization: Bearer` token (authentication.h); without one it
+// answers 401.
 //   GET  /api/v1/health
+//   GET  /api/v1/openapi.json  (no token needed)
 //   GET  /api/v1/me
 //   GET  /api/v1/workflows
 //   GET  /api/v1/cases?workflow=&state=&limit=&offset=
@@ -31,6 +34,8 @@ namespace sitecycle::http {
 //   POST /api/v1/cases/{id}/documents?kind=&title=  (the body is the file, streamed to disk)
 //   GET  /api/v1/cases/{id}/documents
 //   GET  /api/v1/cases/{id}/documents/{document}/content
+//   POST /api/v1/webhooks, GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id},
+//   GET  /api/v1/webhooks/{id}/deliveries?limit=
 //   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
 //   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
 //   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
@@ -46,6 +51,7 @@ struct ApiBackends {
   CaseService& cases;
   IdentityStore& identities;
   IdempotencyStore& idempotency;
+  WebhookStore& webhooks;
   const DocumentFiles& documents;
   const Clock& clock;
 };

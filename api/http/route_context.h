@@ -7,6 +7,7 @@
 #include "authentication.h"
 #include "engine/case_service.h"
 #include "engine/identity_store.h"
+#include "engine/webhook_store.h"
 #include "engine/localized_text.h"
 #include "engine/result.h"
 #include "http_message.h"
@@ -35,6 +36,7 @@ struct RouteContext {
   const Authenticator& authenticator;
   const DocumentFiles& documents;
   std::uint64_t upload_limit;  // bytes per document
+  WebhookStore& webhooks;
 
   // The caller as recorded on events, or an empty actor for an anonymous caller.
   Actor actor() const { return principal ? principal->actor : Actor{}; }
@@ -91,6 +93,16 @@ RouteResult admit_document_upload(const RouteContext& context);
 RouteResult list_documents(const RouteContext& context);
 // GET /api/v1/cases/{id}/documents/{document}/content
 RouteResult get_document_content(const RouteContext& context);
+// GET /api/v1/openapi.json
+RouteResult get_openapi_document(const RouteContext& context);
+// POST /api/v1/webhooks
+RouteResult create_webhook(const RouteContext& context);
+// GET /api/v1/webhooks
+RouteResult list_webhooks(const RouteContext& context);
+// DELETE /api/v1/webhooks/{id}
+RouteResult delete_webhook(const RouteContext& context);
+// GET /api/v1/webhooks/{id}/deliveries
+RouteResult list_webhook_deliveries(const RouteContext& context);
 // GET /api/v1/me
 RouteResult get_me(const RouteContext& context);
 // GET /api/v1/deadlines

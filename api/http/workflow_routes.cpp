@@ -1,12 +1,20 @@
-// Routes that read the server itself: health and the loaded workflow definitions.
+// Routes that read the server itself: health, the OpenAPI document and the loaded workflow
+// definitions.
 #include "json_views.h"
+#include "openapi_document.h"
 #include "request_reading.h"
 #include "route_context.h"
 
 namespace sitecycle::http {
 
-RouteResult get_health(const RouteContext&) {
+RouteResult get_health(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
   return JsonReply{200, {{"status", "ok"}}, {}};
+}
+
+RouteResult get_openapi_document(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
+  return JsonReply{200, nullptr, {}, TextBody{"application/json", std::string(openapi_document())}};
 }
 
 RouteResult list_workflows(const RouteContext& context) {

@@ -92,6 +92,14 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.events_of");
     return inner_.events_of(case_id, limit, offset);
   }
+  std::vector<StoredEvent> events_after(std::int64_t after_id, const CaseScope& scope, std::int64_t limit) override {
+    count_call("store.events_after");
+    return inner_.events_after(after_id, scope, limit);
+  }
+  std::int64_t last_event_id() override {
+    count_call("store.last_event_id");
+    return inner_.last_event_id();
+  }
   bool save_definition(const StoredDefinition& definition) override {
     count_call("store.save_definition");
     return inner_.save_definition(definition);

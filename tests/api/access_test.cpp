@@ -27,7 +27,7 @@ class AccessFixture {
         environment_(testing::shipped_deadline_environment(*registry_)),
         service_(registry_, *store_, environment_->tracker.get()),
         clock_(testing::test_start_instant()),
-        router_({service_, side_.identities, side_.idempotency, side_.documents, clock_}) {
+        router_({service_, side_.identities, side_.idempotency, side_.webhooks, side_.documents, clock_}) {
     for (DemoAccount& account : prepare_demo_accounts(side_.identities, registry_->roles(), directory_.file("demo-tokens.json"),
                                                       clock_.now().instant)) {
       tokens_[account.user_id] = account.token;

@@ -7,6 +7,7 @@
 #include "adapters/document_files.h"
 #include "adapters/sqlite_idempotency_store.h"
 #include "adapters/sqlite_identity_store.h"
+#include "adapters/sqlite_webhook_store.h"
 #include "api/http/api_router.h"
 #include "api/http/http_message.h"
 #include "engine/case_service.h"
@@ -70,10 +71,11 @@ inline Instant test_start_instant() {
 // document files in a folder.
 struct ApiSideStores {
   ApiSideStores(const std::string& database, const std::filesystem::path& documents_folder)
-      : identities(database), idempotency(database), documents(documents_folder) {}
+      : identities(database), idempotency(database), webhooks(database), documents(documents_folder) {}
 
   SqliteIdentityStore identities;
   SqliteIdempotencyStore idempotency;
+  SqliteWebhookStore webhooks;
   DocumentFiles documents;
 };
 
@@ -136,7 +138,7 @@ class ApiFixture {
         registry_(api_registry()),
         service_(registry_, *store_),
         clock_(test_start_instant()),
-        router_({service_, side_.identities, side_.idempotency, side_.documents, clock_}) {
+        router_({service_, side_.identities, side_.idempotency, side_.webhooks, side_.documents, clock_}) {
     add_test_users(side_.identities, test_city_bureau(test_start_instant()), test_roles(*registry_));
   }
 
@@ -210,6 +212,7 @@ class ApiFixture {
   ManualClock& clock() { return clock_; }
   SqliteIdentityStore& identities() { return side_.identities; }
   const DocumentFiles& documents() const { return side_.documents; }
+  SqliteWebhookStore& webhooks() { return side_.webhooks; }
   SqliteCaseStore& store() { return *store_; }
 
  private:

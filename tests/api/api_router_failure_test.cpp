@@ -35,6 +35,8 @@ class BrokenStore final : public CaseStore {
   Page<StoredCase> list_cases(const CaseQuery&) override { fail(); }
   std::vector<CaseLink> links_of(std::string_view) override { fail(); }
   Page<StoredEvent> events_of(std::string_view, std::int64_t, std::int64_t) override { fail(); }
+  std::vector<StoredEvent> events_after(std::int64_t, const CaseScope&, std::int64_t) override { fail(); }
+  std::int64_t last_event_id() override { fail(); }
   bool save_definition(const StoredDefinition&) override { fail(); }
   std::vector<StoredDefinition> definitions() override { fail(); }
   std::vector<DeadlineRecord> deadlines_of(std::string_view) override { fail(); }
@@ -59,7 +61,7 @@ struct BrokenApi {
         side(":memory:", directory.path() / "documents"),
         service(testing::api_registry(), store),
         clock(testing::test_start_instant()),
-        router({service, side.identities, side.idempotency, side.documents, clock}) {
+        router({service, side.identities, side.idempotency, side.webhooks, side.documents, clock}) {
     testing::add_test_users(side.identities, testing::test_city_bureau(clock.now().instant), {"land_bureau"});
   }
 

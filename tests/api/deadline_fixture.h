@@ -56,8 +56,8 @@ class DeadlineApiFixture {
         service_without_tracker_(registry_, *store_),
         deadline_service_(registry_, *store_, *environment_->tracker),
         clock_(shanghai_noon(std::chrono::year{2026} / 2 / 10)),
-        router_({service_, side_.identities, side_.idempotency, side_.documents, clock_}),
-        router_without_tracker_({service_without_tracker_, side_.identities, side_.idempotency, side_.documents, clock_}) {
+        router_({service_, side_.identities, side_.idempotency, side_.webhooks, side_.documents, clock_}),
+        router_without_tracker_({service_without_tracker_, side_.identities, side_.idempotency, side_.webhooks, side_.documents, clock_}) {
     add_test_users(side_.identities, test_city_bureau(clock_.now().instant), test_roles(*registry_));
   }
 

@@ -119,7 +119,7 @@ struct ServedApi {
         side(directory.file("cases.db"), directory.path() / "documents"),
         service(testing::api_registry(), *store),
         clock(testing::test_start_instant()),
-        router({service, side.identities, side.idempotency, side.documents, clock}, settings),
+        router({service, side.identities, side.idempotency, side.webhooks, side.documents, clock}, settings),
         server([this](const HttpRequest& request) { return router.handle(request); }, std::move(options),
                router.upload_rules()) {
     testing::add_test_users(side.identities, testing::test_city_bureau(clock.now().instant),

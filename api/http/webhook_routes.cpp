@@ -1,0 +1,152 @@
+// Webhook subscriptions of the caller's organisation: create (the secret is shown once), list,
+// delete, and the recent delivery attempts.
+#include "adapters/api_token.h"
+#include "adapters/webhook_message.h"
+#include "json_views.h"
+#include "request_reading.h"
+#include "route_context.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace sitecycle::http {
+
+namespace {
+
+constexpr std::size_t kMaxUrlBytes = 2000;
+
+constexpr std::array<MemberRule, 1> kCreateMembers{{
+    {"url", JsonKind::string, true},
+}};
+
+// The host of an http(s) URL, or "" when the URL is not one.
+std::string host_of(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return {};
+  }
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) return {};  // no credentials in URLs
+  if (rest.starts_with('[')) return std::string(rest.substr(0, rest.find(']') + 1));
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// Ok for an https URL, or an http URL to this machine (a receiver beside the server).
+Status check_url(std::string_view url) {
+  std::string host = host_of(url);
+  bool plain_http = url.starts_with("http://");
+  bool valid = !host.empty() && url.size() <= kMaxUrlBytes &&
+               url.find_first_of(" \t\r\n") == std::string_view::npos && (!plain_http || is_loopback_host(host));
+  if (valid) return Ok{};
+  return invalid_body_problem(
+      {{"/url",
+        {fmt::format("接收地址 {} 无效：应为 https:// 开头、不含用户名和空白、不超过 {} 字节的网址；http:// 只允许本机地址",
+                     quoted_excerpt(url), kMaxUrlBytes),
+         fmt::format("Receiver URL {} is invalid: send an https:// URL without credentials or spaces, at most {} bytes; "
+                     "http:// is allowed only for this machine",
+                     quoted_excerpt(url), kMaxUrlBytes)}}});
+}
+
+nlohmann::json subscription_json(const WebhookSubscription& subscription) {
+  return {{"id", subscription.id},
+          {"org_id", subscription.org_id},
+          {"url", subscription.url},
+          {"created_by", subscription.created_by},
+          {"created_at", format_instant(subscription.created_at)},
+          {"delivered_through", subscription.delivered_through},
+          {"attempts", subscription.attempts},
+          {"next_attempt_at",
+           subscription.next_attempt_at ? nlohmann::json(format_instant(*subscription.next_attempt_at)) : nlohmann::json()}};
+}
+
+Problem webhook_not_found_problem(std::string_view id) {
+  return make_problem(ErrorCode::not_found,
+                      {fmt::format("本单位没有网络钩子 {}；用 GET /api/v1/webhooks 查看", quoted_excerpt(id)),
+                       fmt::format("Your organisation has no webhook {}; list them with GET /api/v1/webhooks",
+                                   quoted_excerpt(id))});
+}
+
+// The caller's organisation's active subscription with the route's first parameter.
+Result<WebhookSubscription> own_subscription(const RouteContext& context) {
+  const std::string& id = context.parameters.at(0);
+  std::optional<WebhookSubscription> subscription = context.webhooks.find_subscription(id);
+  if (!subscription || !subscription->active || subscription->org_id != context.principal->organisation.id) {
+    return webhook_not_found_problem(id);
+  }
+  return std::move(*subscription);
+}
+
+}  // namespace
+
+RouteResult create_webhook(const RouteContext& context) {
+  Result<nlohmann::json> body = read_json_object(context.request, false);
+  if (!body) return std::move(body).take_problem();
+  std::vector<FieldError> errors = check_members(*body, kCreateMembers);
+  if (!errors.empty()) return invalid_body_problem(std::move(errors));
+  std::string url = body->at("url").get<std::string>();
+  if (Status valid = check_url(url); !valid) return valid.problem();
+
+  WebhookSubscription subscription;
+  subscription.id = "whk_" + random_hex(8);
+  subscription.org_id = context.principal->organisation.id;
+  subscription.url = url;
+  subscription.secret = new_webhook_secret();
+  subscription.created_by = context.principal->user.id;
+  subscription.created_at = context.clock.now().instant;
+  // Only events from now on are delivered.
+  subscription.delivered_through = context.service.store().last_event_id();
+  context.webhooks.add_subscription(subscription);
+  spdlog::info("webhook_created subscription={} org={} url=\"{}\"", subscription.id, subscription.org_id, url);
+
+  nlohmann::json reply = subscription_json(subscription);
+  reply["secret"] = subscription.secret;  // shown this once
+  return JsonReply{201, std::move(reply), {{"Location", "/api/v1/webhooks/" + subscription.id}}};
+}
+
+RouteResult list_webhooks(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
+  std::vector<WebhookSubscription> subscriptions = context.webhooks.subscriptions_of(context.principal->organisation.id);
+  nlohmann::json items = nlohmann::json::array();
+  for (const WebhookSubscription& subscription : subscriptions) items.push_back(subscription_json(subscription));
+  return JsonReply{200, page_json(std::move(items), static_cast<std::int64_t>(subscriptions.size())), {}};
+}
+
+RouteResult delete_webhook(const RouteContext& context) {
+  Result<WebhookSubscription> subscription = own_subscription(context);
+  if (!subscription) return std::move(subscription).take_problem();
+  context.webhooks.deactivate_subscription(subscription->id);
+  spdlog::info("webhook_deleted subscription={} org={}", subscription->id, subscription->org_id);
+  return JsonReply{200, {{"id", subscription->id}, {"active", false}}, {}};
+}
+
+RouteResult list_webhook_deliveries(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {"limit"}); !names) return names.problem();
+  Result<Paging> paging = read_paging(context.request);
+  if (!paging) return std::move(paging).take_problem();
+  Result<WebhookSubscription> subscription = own_subscription(context);
+  if (!subscription) return std::move(subscription).take_problem();
+  nlohmann::json items = nlohmann::json::array();
+  std::vector<WebhookDelivery> deliveries = context.webhooks.deliveries_of(subscription->id, paging->limit);
+  for (const WebhookDelivery& delivery : deliveries) {
+    items.push_back({{"id", delivery.id},
+                     {"event_id", delivery.event_id},
+                     {"attempt", delivery.attempt},
+                     {"at", format_instant(delivery.at)},
+                     {"status", delivery.status},
+                     {"outcome", delivery.outcome},
+                     {"error", delivery.error}});
+  }
+  return JsonReply{200, page_json(std::move(items), static_cast<std::int64_t>(deliveries.size())), {}};
+}
+
+}  // namespace sitecycle::http
