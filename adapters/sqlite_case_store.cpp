@@ -134,6 +134,29 @@ std::int64_t SqliteCaseStore::last_event_id() {
                     [&](soci::session& session) { return sqlite::last_event_id(session); });
 }
 
+StoreStatistics SqliteCaseStore::statistics() {
+  return run_locked(read_connection(), {path_, "read statistics"}, [&](soci::session& session) {
+    return run_in_snapshot(session, path_, [&](soci::session& snapshot) {
+      StoreStatistics statistics;
+      long long count = 0;
+      snapshot << "SELECT COUNT(*) FROM cases", soci::into(count);
+      statistics.cases = count;
+      snapshot << "SELECT COUNT(*) FROM events WHERE kind = 'transition'", soci::into(count);
+      statistics.transitions = count;
+      snapshot << "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL", soci::into(count);
+      statistics.outbox_pending = count;
+      statistics.last_event_id = sqlite::last_event_id(snapshot);
+      std::string kind;
+      soci::statement select = (snapshot.prepare << "SELECT kind, COUNT(*) FROM events WHERE kind LIKE 'deadline_%'"
+                                                    " GROUP BY kind ORDER BY kind",
+                                soci::into(kind), soci::into(count));
+      select.execute();
+      while (select.fetch()) statistics.deadline_events[kind] = count;
+      return statistics;
+    });
+  });
+}
+
 bool SqliteCaseStore::save_definition(const StoredDefinition& definition) {
   const std::string operation =
       fmt::format("save workflow definition '{}' version {}", definition.workflow_id, definition.version);

@@ -63,6 +63,7 @@ class SqliteCaseStore final : public CaseStore {
   Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit, std::int64_t offset) override;
   std::vector<StoredEvent> events_after(std::int64_t after_id, const CaseScope& scope, std::int64_t limit) override;
   std::int64_t last_event_id() override;
+  StoreStatistics statistics() override;
 
   // Runs in its own write transaction, so it waits for an open one.
   bool save_definition(const StoredDefinition& definition) override;

@@ -86,7 +86,8 @@ std::optional<StoredDocument> find_document(soci::session& session, std::string_
 }
 
 std::vector<StoredDocument> documents_of(soci::session& session, std::string_view case_id) {
-  return select_documents(session, " WHERE case_id = :key ORDER BY uploaded_at, id", std::string(case_id));
+  // rowid follows insertion, so uploads within one second keep their order.
+  return select_documents(session, " WHERE case_id = :key ORDER BY uploaded_at, rowid", std::string(case_id));
 }
 
 bool attach_documents(soci::session& session, std::string_view case_id, const std::vector<std::string>& document_ids,

@@ -125,6 +125,12 @@ bool SqliteWebhookStore::deactivate_subscription(std::string_view id) {
   });
 }
 
+std::vector<WebhookSubscription> SqliteWebhookStore::active_subscriptions() {
+  return run("list active webhook subscriptions", [&](soci::session& session) {
+    return select_subscriptions(session, " WHERE active = 1 ORDER BY created_at, id", nullptr);
+  });
+}
+
 std::vector<WebhookSubscription> SqliteWebhookStore::due_subscriptions(Instant now) {
   const std::string at = format_instant(now);
   return run("list due webhook subscriptions", [&](soci::session& session) {

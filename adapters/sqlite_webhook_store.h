@@ -29,6 +29,7 @@ class SqliteWebhookStore final : public WebhookStore {
   std::optional<WebhookSubscription> find_subscription(std::string_view id) override;
   std::vector<WebhookSubscription> subscriptions_of(std::string_view org_id) override;
   bool deactivate_subscription(std::string_view id) override;
+  std::vector<WebhookSubscription> active_subscriptions() override;
   std::vector<WebhookSubscription> due_subscriptions(Instant now) override;
   bool record_delivery(const WebhookDelivery& delivery, std::optional<Instant> retry_at) override;
   std::vector<WebhookDelivery> deliveries_of(std::string_view subscription_id, std::int64_t limit) override;

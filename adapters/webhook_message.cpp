@@ -36,7 +36,11 @@ std::optional<std::string> secret_key(std::string_view secret) {
   return key;
 }
 
-std::string event_type(const StoredEvent& event) {
+nlohmann::json null_if_empty(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
+
+}  // namespace
+
+std::string cloud_event_type(const StoredEvent& event) {
   if (event.kind == "created") return "cn.sitecycle.case.created";
   if (event.kind == "transition") return "cn.sitecycle.case.transitioned";
   if (event.kind.starts_with("deadline_")) {
@@ -45,10 +49,6 @@ std::string event_type(const StoredEvent& event) {
   }
   return "cn.sitecycle.case." + event.kind;
 }
-
-nlohmann::json null_if_empty(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
-
-}  // namespace
 
 nlohmann::json cloud_event(const StoredEvent& event, const StoredCase* stored) {
   nlohmann::json data{{"event_id", event.id},
@@ -67,7 +67,7 @@ nlohmann::json cloud_event(const StoredEvent& event, const StoredCase* stored) {
   return {{"specversion", "1.0"},
           {"id", fmt::format("sitecycle-event-{}", event.id)},
           {"source", "/sitecycle/cases/" + event.case_id},
-          {"type", event_type(event)},
+          {"type", cloud_event_type(event)},
           {"subject", event.case_id},
           {"time", format_instant(event.at)},
           {"datacontenttype", "application/json"},

@@ -36,6 +36,10 @@ WebhookMessage signed_message(const nlohmann::json& event, std::string_view secr
 std::optional<std::string> webhook_signature(std::string_view secret, std::string_view id, long long timestamp,
                                              std::string_view body);
 
+// The CloudEvents type of an event, such as "cn.sitecycle.case.transitioned"; also the event name
+// of the Server-Sent Events stream.
+std::string cloud_event_type(const StoredEvent& event);
+
 // A new secret: "whsec_" and 32 random bytes in base64.
 std::string new_webhook_secret();
 

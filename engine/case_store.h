@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +99,15 @@ struct StoredDocument {
   Actor uploaded_by;
   Instant uploaded_at{};
   std::optional<std::int64_t> event_id;  // the event of the step that handed it in
+};
+
+// Counts for monitoring, read from the store so that every node reports the same.
+struct StoreStatistics {
+  std::int64_t cases = 0;
+  std::int64_t transitions = 0;  // transition events
+  std::map<std::string, std::int64_t> deadline_events;  // by event kind, such as deadline_breached
+  std::int64_t outbox_pending = 0;  // notifications not delivered yet
+  std::int64_t last_event_id = 0;
 };
 
 struct CaseQuery {
@@ -223,7 +233,7 @@ class CaseStore {
   // does not exist or the id is taken.
   virtual void insert_document(const StoredDocument& document) = 0;
   virtual std::optional<StoredDocument> find_document(std::string_view document_id) = 0;
-  // Ordered by upload time, then id.
+  // In upload order.
   virtual std::vector<StoredDocument> documents_of(std::string_view case_id) = 0;
   // Ordered by creation time, then id.
   virtual Page<StoredCase> list_cases(const CaseQuery& query) = 0;
@@ -234,6 +244,7 @@ class CaseStore {
   virtual std::vector<StoredEvent> events_after(std::int64_t after_id, const CaseScope& scope, std::int64_t limit) = 0;
   // The highest event id, or 0 when there is none.
   virtual std::int64_t last_event_id() = 0;
+  virtual StoreStatistics statistics() = 0;
   virtual Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit,
                                       std::int64_t offset) = 0;
 

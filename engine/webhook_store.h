@@ -55,6 +55,8 @@ class WebhookStore {
   virtual std::vector<WebhookSubscription> subscriptions_of(std::string_view org_id) = 0;
   // Returns false when no active subscription has the id.
   virtual bool deactivate_subscription(std::string_view id) = 0;
+  // Every active subscription, ordered by creation time.
+  virtual std::vector<WebhookSubscription> active_subscriptions() = 0;
   // Active subscriptions whose next attempt is due at `now` (or not scheduled).
   virtual std::vector<WebhookSubscription> due_subscriptions(Instant now) = 0;
 

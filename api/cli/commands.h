@@ -32,6 +32,7 @@ struct ServeOptions {
   std::optional<std::string> documents_folder;  // default: "documents" beside the database file
   std::uint64_t upload_limit_mib = 200;
   int webhook_attempts = 8;  // then an event is dead-lettered
+  bool metrics_need_token = false;
 };
 int run_serve(const ServeOptions& options, Language language);
 

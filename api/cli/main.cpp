@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
                     "Folder of uploaded documents (default: documents beside the database file)");
   serve->add_option("--upload-limit", serve_options.upload_limit_mib, "Largest document upload in MiB (default 200)")
       ->check(CLI::Range(1, 4096));
+  serve->add_flag("--metrics-need-token", serve_options.metrics_need_token,
+                  "Answer GET /metrics only with a valid token (default: open, as the server listens on loopback)");
   serve->add_option("--webhook-attempts", serve_options.webhook_attempts,
                     "Delivery attempts per event and webhook before it is dead-lettered (default 8)")
       ->check(CLI::Range(1, 100));

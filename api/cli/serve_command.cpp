@@ -187,6 +187,7 @@ int run_serve(const ServeOptions& options, Language language) {
   DocumentFiles documents(documents_folder_of(options, *database));
   http::ApiSettings api_settings;
   api_settings.upload_limit = options.upload_limit_mib * 1024 * 1024;
+  api_settings.metrics_open = !options.metrics_need_token;
   http::ApiRouter router({service, *identities, *idempotency, *webhooks, documents, *clock}, api_settings);
   CurlWebhookSender webhook_sender;
   WebhookPolicy webhook_policy;

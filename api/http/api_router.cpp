@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,7 +35,8 @@ struct Route {
   RouteHandler admit = nullptr;
 };
 
-constexpr std::array<Route, 20> kRoutes{{
+constexpr std::array<Route, 22> kRoutes{{
+    {"GET", "/metrics", &get_metrics, Access::open},
     {"GET", "/api/v1/health", &get_health, Access::open},
     {"GET", "/api/v1/openapi.json", &get_openapi_document, Access::open},
     {"GET", "/api/v1/me", &get_me},
@@ -53,6 +55,7 @@ constexpr std::array<Route, 20> kRoutes{{
     {"GET", "/api/v1/webhooks", &list_webhooks},
     {"DELETE", "/api/v1/webhooks/{}", &delete_webhook},
     {"GET", "/api/v1/webhooks/{}/deliveries", &list_webhook_deliveries},
+    {"GET", "/api/v1/stream", &stream_events},
     {"GET", "/api/v1/deadlines", &list_deadlines},
     {"GET", "/api/v1/deadlines.ics", &get_deadline_feed},
     {"GET", "/api/v1/calendars/{}/working-days", &count_working_days},
@@ -162,7 +165,10 @@ HttpResponse render_result(RouteResult result, const HttpRequest& request, Langu
 
   JsonReply& reply = result.value();
   HttpResponse response;
-  if (reply.file) {
+  if (reply.stream) {
+    response = text_response(reply.status, TextBody{"text/event-stream; charset=utf-8", {}}, language);
+    response.stream = std::move(reply.stream);
+  } else if (reply.file) {
     response = text_response(reply.status, TextBody{std::move(reply.file->content_type), {}}, language);
     response.file = std::move(reply.file->path);
   } else if (reply.text) {
@@ -215,7 +221,12 @@ ApiRouter::ApiRouter(ApiBackends backends, ApiSettings settings)
     : backends_(backends), settings_(settings), authenticator_(backends.identities, backends.clock, settings.lockout) {}
 
 HttpResponse ApiRouter::handle(const HttpRequest& request) const {
-  return run_guarded(request, [&](Language language) { return dispatch(request, language, false); });
+  auto started = std::chrono::steady_clock::now();
+  std::string_view route = "unmatched";
+  HttpResponse response =
+      run_guarded(request, [&](Language language) { return dispatch(request, language, false, &route); });
+  metrics_.record(route, request.method, response.status, std::chrono::steady_clock::now() - started);
+  return response;
 }
 
 UploadRules ApiRouter::upload_rules() const {
@@ -234,14 +245,16 @@ UploadRules ApiRouter::upload_rules() const {
 }
 
 std::optional<HttpResponse> ApiRouter::admit_upload(const HttpRequest& head) const {
-  HttpResponse response = run_guarded(head, [&](Language language) { return dispatch(head, language, true); });
+  std::string_view route = "unmatched";
+  HttpResponse response = run_guarded(head, [&](Language language) { return dispatch(head, language, true, &route); });
   if (response.status == kAdmitted) return std::nullopt;
   return response;
 }
 
 // With `admit_only`, runs a route's admit checks instead of its handler, and answers kAdmitted
-// when they pass.
-HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, bool admit_only) const {
+// when they pass. Sets `matched_route` to the pattern of the route that answers.
+HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, bool admit_only,
+                                 std::string_view* matched_route) const {
   std::optional<std::vector<std::string_view>> segments = split_path(request.path);
   if (!segments) return route_not_found(request, language);
 
@@ -253,10 +266,12 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, 
       allowed += allowed.empty() ? std::string(route.method) : ", " + std::string(route.method);
       continue;
     }
+    *matched_route = route.pattern;
 
     if (route.access == Access::open) {
       RouteContext context{request, std::move(*parameters), language, backends_.cases, backends_.clock, nullptr,
-                           backends_.identities, authenticator_, backends_.documents, settings_.upload_limit, backends_.webhooks};
+                           backends_.identities, authenticator_, backends_.documents, settings_.upload_limit, backends_.webhooks,
+                           metrics_, settings_.metrics_open};
       return render_result(route.handler(context), request, language);
     }
     Result<std::optional<Principal>> principal = authenticator_.authenticate(request);
@@ -264,8 +279,14 @@ HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, 
     if (!principal->has_value()) return render_result(missing_token_problem(), request, language);
     const Principal* caller = &principal->value();
     RouteContext context{request, std::move(*parameters), language, backends_.cases, backends_.clock, caller,
-                         backends_.identities, authenticator_, backends_.documents, settings_.upload_limit, backends_.webhooks};
+                         backends_.identities, authenticator_, backends_.documents, settings_.upload_limit, backends_.webhooks,
+                           metrics_, settings_.metrics_open};
     if (admit_only) {
+      if (route.retry == Retry::idempotent) {
+        if (std::optional<Problem> invalid = check_idempotency_key(request)) {
+          return render_result(std::move(*invalid), request, language);
+        }
+      }
       if (route.admit == nullptr) return render_result(JsonReply{kAdmitted, nullptr, {}}, request, language);
       RouteResult admitted = route.admit(context);
       if (admitted) return render_result(JsonReply{kAdmitted, nullptr, {}}, request, language);

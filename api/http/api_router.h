@@ -12,6 +12,7 @@
 #include "engine/webhook_store.h"
 #include "http_message.h"
 #include "idempotency.h"
+#include "metrics.h"
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,7 @@ namespace sitecycle::http {
 // Routes (JSON unless noted, errors as application/problem+json). Every route but health and the
 // OpenAPI document needs an `Authorization: Bearer` token (authentication.h); without one it
 // answers 401.
+//   GET  /metrics  (Prometheus text; open or behind a token, by ApiSettings::metrics_open)
 //   GET  /api/v1/health
 //   GET  /api/v1/openapi.json  (no token needed)
 //   GET  /api/v1/me
@@ -36,6 +38,7 @@ namespace sitecycle::http {
 //   GET  /api/v1/cases/{id}/documents/{document}/content
 //   POST /api/v1/webhooks, GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id},
 //   GET  /api/v1/webhooks/{id}/deliveries?limit=
+//   GET  /api/v1/stream?after=  (text/event-stream of the events of the cases the caller sees)
 //   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
 //   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
 //   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
@@ -60,6 +63,9 @@ struct ApiSettings {
   LockoutPolicy lockout;
   IdempotencyPolicy idempotency;
   std::uint64_t upload_limit = 200ull * 1024 * 1024;  // bytes per document
+  // Whether GET /metrics answers without a token. The server listens on loopback addresses
+  // only, so the default is open; a proxy that exposes it should turn this off.
+  bool metrics_open = true;
 };
 
 class ApiRouter {
@@ -79,11 +85,13 @@ class ApiRouter {
   std::optional<HttpResponse> admit_upload(const HttpRequest& head) const;
 
  private:
-  HttpResponse dispatch(const HttpRequest& request, Language language, bool admit_only) const;
+  HttpResponse dispatch(const HttpRequest& request, Language language, bool admit_only,
+                        std::string_view* matched_route) const;
 
   ApiBackends backends_;
   ApiSettings settings_;
   Authenticator authenticator_;
+  mutable ApiMetrics metrics_;
 };
 
 }  // namespace sitecycle::http

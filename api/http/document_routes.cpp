@@ -225,6 +225,7 @@ RouteResult list_documents(const RouteContext& context) {
 }
 
 RouteResult get_document_content(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
   Result<StoredCase> stored = visible_case(context);
   if (!stored) return std::move(stored).take_problem();
   const std::string& document_id = context.parameters.at(1);

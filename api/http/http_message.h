@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,12 +43,26 @@ struct HttpRequest {
   const std::string* header(std::string_view lower_case_name) const;
 };
 
+// A response body that grows while the client listens, such as Server-Sent Events. The
+// transport sends it chunked: it calls poll() on the handler threads, about once per poll
+// interval, and sends what it returns, until poll() returns nullopt, the client leaves or the
+// server stops.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // The text to send now (may be empty), or nullopt to end the response. Must not block for
+  // long, because it runs on a handler thread, and must not throw.
+  virtual std::optional<std::string> poll() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // in the order they are sent
   std::string body;
   // When set, the body is this file's content, streamed by the transport; `body` is ignored.
   std::optional<std::filesystem::path> file;
+  // When set, the body is this stream; `body` is ignored and the connection closes after it.
+  std::shared_ptr<ResponseStream> stream;
 
   // Replaces a header of the same name (compared without case) or appends it.
   void set_header(std::string_view name, std::string value);

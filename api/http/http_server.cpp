@@ -31,6 +31,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <openssl/evp.h>
@@ -306,6 +307,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> drain(Connection& connection);
   asio::awaitable<bool> write_response(Connection& connection, HttpResponse response, unsigned version,
                                        bool keep_alive, bool head_request, const RequestLog& entry);
+  asio::awaitable<void> write_stream(Connection& connection, HttpResponse response, unsigned version,
+                                     const RequestLog& entry);
   HttpResponse call_handler(const HttpRequest& request) const;
   std::optional<HttpResponse> call_admit(const HttpRequest& head) const;
   asio::awaitable<void> reject(Connection& connection, const Problem& problem, Language language,
@@ -535,6 +538,11 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Connection> connec
       std::filesystem::remove(request.upload->path, ignored);
     }
 
+    if (response.stream && !head_request) {
+      co_await write_stream(*connection, std::move(response), version, entry);
+      co_return;
+    }
+    response.stream.reset();
     keep_alive = keep_alive && !stop_requested;
     if (!co_await write_response(*connection, std::move(response), version, keep_alive, head_request, entry)) co_return;
     if (!keep_alive) {
@@ -581,6 +589,56 @@ asio::awaitable<bool> HttpServer::Impl::write_response(Connection& connection, H
   co_return !write_error;
 }
 
+// Sends a streamed response: the header, then each chunk the stream gives, polled on the
+// handler threads, with a comment line when it has been silent for the heartbeat interval. Ends
+// when the stream ends, a write fails (the client left) or the server stops; the connection
+// then closes.
+asio::awaitable<void> HttpServer::Impl::write_stream(Connection& connection, HttpResponse response, unsigned version,
+                                                     const RequestLog& entry) {
+  beast::tcp_stream& stream = connection.stream;
+  beast_http::response<beast_http::empty_body> header{static_cast<beast_http::status>(response.status), version};
+  for (const auto& [name, value] : response.headers) {
+    if (is_safe_header_value(name) && is_safe_header_value(value)) header.set(name, value);
+  }
+  header.keep_alive(false);
+  header.chunked(true);
+  beast_http::response_serializer<beast_http::empty_body> serializer{header};
+  stream.expires_after(options.write_timeout);
+  auto [header_error, header_bytes] = co_await beast_http::async_write_header(stream, serializer, kUseTuple);
+  log_request(entry, response.status);
+  if (header_error) co_return;
+
+  std::shared_ptr<ResponseStream> source = response.stream;
+  asio::steady_timer pause(stream.get_executor());
+  Clock::time_point last_sent = Clock::now();
+  while (!stop_requested) {
+    auto work = [source]() -> std::optional<std::string> {
+      try {
+        return source->poll();
+      } catch (const std::exception& error) {
+        spdlog::error("http_stream_poll_failed error=\"{}\"", error.what());
+        return std::nullopt;
+      }
+    };
+    std::optional<std::string> chunk = co_await async_run_on(*handler_pool, work, asio::use_awaitable);
+    if (!chunk) break;
+    if (chunk->empty() && Clock::now() - last_sent >= options.stream_heartbeat) *chunk = ": keep-alive\n\n";
+    if (!chunk->empty()) {
+      stream.expires_after(options.write_timeout);
+      auto [write_error, written] =
+          co_await asio::async_write(stream, beast_http::make_chunk(asio::buffer(*chunk)), kUseTuple);
+      if (write_error) co_return;
+      last_sent = Clock::now();
+    }
+    pause.expires_after(options.stream_poll_interval);
+    co_await pause.async_wait(kUseTuple);
+  }
+  stream.expires_after(options.write_timeout);
+  co_await asio::async_write(stream, beast_http::make_chunk_last(), kUseTuple);
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
 // Reads one request's header into `parser`. Returns false when the connection should close
 // because the client left or timed out, the server is stopping, or the request was rejected
 // with a response.
@@ -589,7 +647,11 @@ asio::awaitable<bool> HttpServer::Impl::read_header(Connection& connection, beas
   beast::tcp_stream& stream = connection.stream;
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
-  parser.body_limit(options.body_limit);
+  // Beast checks a declared Content-Length against this limit while it reads the header, before
+  // the server knows whether the request is an upload, so the header is read with the larger of
+  // the two limits and read_body() applies the body limit.
+  parser.body_limit(uploads.is_upload ? std::max<std::uint64_t>(options.body_limit, uploads.size_limit)
+                                      : options.body_limit);
 
   // Wait for the first byte of the next request.
   if (buffer.size() == 0) {
@@ -617,6 +679,12 @@ asio::awaitable<bool> HttpServer::Impl::read_body(Connection& connection, beast:
                                                   RequestParser& parser, const RequestLog& entry) {
   beast::tcp_stream& stream = connection.stream;
   if (parser.is_done()) co_return true;
+  parser.body_limit(options.body_limit);
+  auto declared = parser.content_length();
+  if (declared && *declared > options.body_limit) {
+    co_return co_await fail_read(connection, beast_http::error::body_limit, language_of(parser.get()),
+                                 parser.get().version(), entry, options.body_limit);
+  }
   if (expects_continue(parser.get())) {
     beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
     auto [continue_error, continue_bytes] = co_await beast_http::async_write(stream, proceed, kUseTuple);

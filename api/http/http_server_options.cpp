@@ -45,7 +45,8 @@ void check_server_options(const HttpServerOptions& options) {
   }
   using std::chrono::milliseconds;
   for (milliseconds timeout : {options.read_timeout, options.idle_timeout, options.write_timeout,
-                               options.transfer_timeout, options.shutdown_timeout}) {
+                               options.transfer_timeout, options.stream_poll_interval, options.stream_heartbeat,
+                               options.shutdown_timeout}) {
     if (timeout <= milliseconds::zero()) {
       throw server_error(
           fmt::format("超时时间 {} 毫秒无效：读取、空闲、写入和停止的超时都必须大于 0", timeout.count()),

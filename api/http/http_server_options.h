@@ -31,6 +31,10 @@ struct HttpServerOptions {
   // From an upload's first body byte to its last (uploads are large, so this is longer than
   // read_timeout), and for sending a file.
   std::chrono::milliseconds transfer_timeout{900'000};
+  // How often a streamed response (Server-Sent Events) is polled for more, and how long it may
+  // stay silent before a comment line keeps the connection open.
+  std::chrono::milliseconds stream_poll_interval{1'000};
+  std::chrono::milliseconds stream_heartbeat{15'000};
   // How long stop() lets open connections finish before abandoning them.
   std::chrono::milliseconds shutdown_timeout{5'000};
   // When true, SIGINT and SIGTERM begin a stop, so wait() returns. The handlers are installed

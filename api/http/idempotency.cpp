@@ -57,12 +57,20 @@ std::string fingerprint_of(const HttpRequest& request) {
 
 }  // namespace
 
+std::optional<Problem> check_idempotency_key(const HttpRequest& request) {
+  const std::string* key = request.header("idempotency-key");
+  if (key == nullptr || is_valid_key(*key)) return std::nullopt;
+  return invalid_key_problem(*key);
+}
+
 HttpResponse run_idempotently(IdempotencyStore& store, const Clock& clock, const IdempotencyPolicy& policy,
                               const HttpRequest& request, const Principal& caller, Language language,
                               const std::function<HttpResponse()>& handle) {
   const std::string* key = request.header("idempotency-key");
   if (key == nullptr) return handle();
-  if (!is_valid_key(*key)) return problem_response(invalid_key_problem(*key), language, request.path);
+  if (std::optional<Problem> invalid = check_idempotency_key(request)) {
+    return problem_response(*invalid, language, request.path);
+  }
 
   Instant now = clock.now().instant;
   ClaimResult claim = store.claim(caller.user.id, *key, fingerprint_of(request), now, now - policy.keep,

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 
 namespace sitecycle::http {
 
@@ -18,6 +19,10 @@ struct IdempotencyPolicy {
   // A claim unfinished for this long belongs to a request whose server stopped; a retry runs it.
   std::chrono::minutes abandoned_after{5};
 };
+
+// bad_request when the request carries an Idempotency-Key that is not 1 to 255 printable ASCII
+// characters; nullopt otherwise.
+std::optional<Problem> check_idempotency_key(const HttpRequest& request);
 
 // Runs `handle` at most once per Idempotency-Key of the caller. Without the header it just
 // runs `handle`. Responses with a server error status are not kept, so a retry runs again.

@@ -249,6 +249,12 @@ Result<Paging> read_paging(const HttpRequest& request) {
 Status check_query_names(const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
   for (const auto& [name, value] : request.query) {
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    if (allowed.size() == 0) {
+      return bad_request(fmt::format("不支持查询参数 {}：此接口不接受查询参数，请去掉 ? 之后的部分", quoted_excerpt(name)),
+                         fmt::format("Unknown query parameter {}: this route takes no query parameters; drop the part "
+                                     "after ?",
+                                     quoted_excerpt(name)));
+    }
     std::string allowed_list;
     for (std::string_view item : allowed) allowed_list += (allowed_list.empty() ? "" : ", ") + std::string(item);
     return bad_request(fmt::format("不支持查询参数 {}；可用参数：{}", quoted_excerpt(name), allowed_list),

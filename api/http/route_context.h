@@ -11,11 +11,13 @@
 #include "engine/localized_text.h"
 #include "engine/result.h"
 #include "http_message.h"
+#include "metrics.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +39,8 @@ struct RouteContext {
   const DocumentFiles& documents;
   std::uint64_t upload_limit;  // bytes per document
   WebhookStore& webhooks;
+  const ApiMetrics& metrics;
+  bool metrics_open;  // whether GET /metrics needs no token
 
   // The caller as recorded on events, or an empty actor for an anonymous caller.
   Actor actor() const { return principal ? principal->actor : Actor{}; }
@@ -64,6 +68,7 @@ struct JsonReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<TextBody> text = std::nullopt;
   std::optional<FileBody> file = std::nullopt;
+  std::shared_ptr<ResponseStream> stream = nullptr;  // a text/event-stream body
 };
 
 using RouteResult = Result<JsonReply>;
@@ -83,6 +88,8 @@ RouteResult get_case(const RouteContext& context);
 RouteResult fire_transition(const RouteContext& context);
 // GET /api/v1/cases/{id}/events
 RouteResult list_events(const RouteContext& context);
+// GET /api/v1/stream
+RouteResult stream_events(const RouteContext& context);
 // POST /api/v1/cases/{id}/parties
 RouteResult grant_case_party(const RouteContext& context);
 // POST /api/v1/cases/{id}/documents
@@ -103,6 +110,8 @@ RouteResult list_webhooks(const RouteContext& context);
 RouteResult delete_webhook(const RouteContext& context);
 // GET /api/v1/webhooks/{id}/deliveries
 RouteResult list_webhook_deliveries(const RouteContext& context);
+// GET /metrics (Prometheus text format)
+RouteResult get_metrics(const RouteContext& context);
 // GET /api/v1/me
 RouteResult get_me(const RouteContext& context);
 // GET /api/v1/deadlines

@@ -100,6 +100,10 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.last_event_id");
     return inner_.last_event_id();
   }
+  StoreStatistics statistics() override {
+    count_call("store.statistics");
+    return inner_.statistics();
+  }
   bool save_definition(const StoredDefinition& definition) override {
     count_call("store.save_definition");
     return inner_.save_definition(definition);

@@ -132,13 +132,13 @@ inline std::string header_of(const http::HttpResponse& response, const std::stri
 // A store on a file in a temporary directory, a service over it, a manual clock and a router.
 class ApiFixture {
  public:
-  ApiFixture()
+  explicit ApiFixture(http::ApiSettings settings = {})
       : store_(open_sqlite_store(directory_.file("cases.db"))),
         side_(directory_.file("cases.db"), directory_.path() / "documents"),
         registry_(api_registry()),
         service_(registry_, *store_),
         clock_(test_start_instant()),
-        router_({service_, side_.identities, side_.idempotency, side_.webhooks, side_.documents, clock_}) {
+        router_({service_, side_.identities, side_.idempotency, side_.webhooks, side_.documents, clock_}, settings) {
     add_test_users(side_.identities, test_city_bureau(test_start_instant()), test_roles(*registry_));
   }
 

@@ -532,3 +532,62 @@ TEST_CASE("documents upload as streams over the socket", "[api][documents]") {
   }
   CHECK(leftovers == 0);
 }
+
+TEST_CASE("an upload may exceed the body limit of other requests", "[api][documents]") {
+  HttpServerOptions options = test_options();
+  options.body_limit = 4096;
+  ApiSettings settings;
+  settings.upload_limit = 64 * 1024;
+  ServedApi api(options, settings);
+  httplib::Client client("127.0.0.1", api.port);
+  json create{{"workflow", "site"}, {"id", "site_big"}, {"data", {{"name", "大文件地块"}, {"planned_class", 1}}}};
+  REQUIRE(client.Post("/api/v1/cases", socket_headers("land_bureau"), create.dump(), "application/json")->status == 201);
+
+  auto uploaded = client.Post("/api/v1/cases/site_big/documents?kind=site_plan", socket_headers("land_bureau"),
+                              std::string(50 * 1024, 'u'), "application/pdf");
+  REQUIRE(uploaded);
+  CHECK(uploaded->status == 201);
+  json big{{"input", {{"remark", std::string(8000, 'x')}}}};
+  auto refused = client.Post("/api/v1/cases/site_big/transitions/add_remark", socket_headers("land_bureau"), big.dump(),
+                             "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 413);
+  CHECK(api.store->find_case("site_big")->version == 1);
+}
+
+TEST_CASE("the event stream sends new events of visible cases", "[api][stream]") {
+  HttpServerOptions options = test_options();
+  options.stream_poll_interval = std::chrono::milliseconds(50);
+  ServedApi api(options);
+  testing::add_test_users(api.side.identities,
+                          {"other_firm", OrganisationType::firm, "", {"另一企业", "Another firm"}, "", api.clock.now().instant},
+                          {"firm_user"});
+
+  // Two listeners: the city bureau's observer sees every case, the firm none of them.
+  auto listen = [&api](const std::string& role, std::string& received, std::atomic<bool>& done) {
+    httplib::Client client("127.0.0.1", api.port);
+    client.set_read_timeout(10, 0);
+    return client.Get("/api/v1/stream", socket_headers(role), [&](const char* data, std::size_t size) {
+      received.append(data, size);
+      return !done && received.find("event: cn.sitecycle.case.created") == std::string::npos;
+    });
+  };
+  std::string city;
+  std::string firm;
+  std::atomic<bool> done{false};
+  std::thread city_listener([&] { listen("observer", city, done); });
+  std::thread firm_listener([&] { listen("firm_user", firm, done); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  httplib::Client writer("127.0.0.1", api.port);
+  json create{{"workflow", "site"}, {"id", "site_streamed"}, {"data", {{"name", "推送地块"}, {"planned_class", 1}}}};
+  REQUIRE(writer.Post("/api/v1/cases", socket_headers("land_bureau"), create.dump(), "application/json")->status == 201);
+  city_listener.join();
+  done = true;
+  firm_listener.join();
+
+  CHECK(city.rfind("retry: 3000", 0) == 0);
+  CHECK(city.find("event: cn.sitecycle.case.created\ndata: {") != std::string::npos);
+  CHECK(city.find("\"case_id\":\"site_streamed\"") != std::string::npos);
+  CHECK(firm.find("site_streamed") == std::string::npos);
+}
