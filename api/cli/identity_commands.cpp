@@ -257,6 +257,23 @@ int revoke_token(const IdentityOptions& options, Language language) {
   return kExitSuccess;
 }
 
+int list_audit(const IdentityOptions& options, Language language) {
+  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  if (!identities) return kExitUsage;
+  Page<AuditRecord> page = identities->audit_records(options.limit, 0);
+  std::cout << fmt::format("{:<21} {:<15} {:<24} {:<16} {:<7} {:<32} {}\n", "at", "kind", "user", "address", "method",
+                           "path", "detail");
+  for (const AuditRecord& record : page.items) {
+    std::cout << fmt::format("{:<21} {:<15} {:<24} {:<16} {:<7} {:<32} {}\n", format_instant(record.at), record.kind,
+                             record.user_id.empty() ? "-" : record.user_id,
+                             record.remote_address.empty() ? "-" : record.remote_address, record.method, record.path,
+                             record.detail);
+  }
+  print_error(language, fmt::format("共 {} 条审计记录，显示最新的 {} 条", page.total, page.items.size()),
+              fmt::format("{} audit record(s) in all; the newest {} shown", page.total, page.items.size()));
+  return kExitSuccess;
+}
+
 void add_common_options(CLI::App& command, IdentityOptions& options, std::string& language_flag) {
   command.add_option("--db", options.database, "Store as sqlite:PATH (default sqlite:var/sitecycle.db)");
   command.add_option("--lang", language_flag, "Message language: zh-CN (default) or en")
@@ -267,7 +284,7 @@ void add_common_options(CLI::App& command, IdentityOptions& options, std::string
 
 bool IdentityCommands::parsed() const {
   for (const CLI::App* command : {orgs_add, orgs_list, users_add, users_list, users_disable, users_enable, tokens_issue,
-                                  tokens_list, tokens_revoke}) {
+                                  tokens_list, tokens_revoke, audit_list}) {
     if (command != nullptr && command->parsed()) return true;
   }
   return false;
@@ -312,9 +329,15 @@ IdentityCommands add_identity_commands(CLI::App& app, IdentityOptions& options, 
   commands.tokens_revoke = tokens->add_subcommand("revoke", "Revoke a token by its id");
   commands.tokens_revoke->add_option("--id", options.id, "Token id, the part after sct_ and before the last _")->required();
 
+  CLI::App* audit = app.add_subcommand("audit", "Audit trail: list");
+  audit->require_subcommand(1);
+  commands.audit_list = audit->add_subcommand("list", "Failed sign-ins and denied actions, newest first");
+  commands.audit_list->add_option("--limit", options.limit, "How many records (1 to 1000, default 50)")
+      ->check(CLI::Range(1, 1000));
+
   for (CLI::App* command : {commands.orgs_add, commands.orgs_list, commands.users_add, commands.users_list,
                             commands.users_disable, commands.users_enable, commands.tokens_issue, commands.tokens_list,
-                            commands.tokens_revoke}) {
+                            commands.tokens_revoke, commands.audit_list}) {
     add_common_options(*command, options, language_flag);
   }
   return commands;
@@ -331,6 +354,7 @@ int run_identity_command(const IdentityCommands& commands, const IdentityOptions
     if (commands.tokens_issue->parsed()) return issue_token(options, language);
     if (commands.tokens_list->parsed()) return list_tokens(options, language);
     if (commands.tokens_revoke->parsed()) return revoke_token(options, language);
+    if (commands.audit_list->parsed()) return list_audit(options, language);
   } catch (const StoreError& error) {
     return usage_error(language, fmt::format("数据库操作失败：{}", error.what()), fmt::format("database failure: {}", error.what()));
   }

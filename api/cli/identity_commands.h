@@ -1,5 +1,6 @@
 // `sitecycle orgs`, `users` and `tokens`: administration of organisations, users and API
-// tokens in the database a server uses. docs/cli.md describes them.
+// tokens in the database a server uses; `sitecycle audit list` shows failed sign-ins and denied
+// actions. docs/cli.md describes them.
 #pragma once
 
 #include "engine/localized_text.h"
@@ -26,6 +27,7 @@ struct IdentityOptions {
   std::string user;
   std::string label;
   std::optional<int> expires_in_days;
+  int limit = 50;
 };
 
 // The leaf subcommands, so that main() can tell which one was parsed.
@@ -39,6 +41,7 @@ struct IdentityCommands {
   CLI::App* tokens_issue = nullptr;
   CLI::App* tokens_list = nullptr;
   CLI::App* tokens_revoke = nullptr;
+  CLI::App* audit_list = nullptr;
 
   bool parsed() const;
 };

@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
   bool known_command = false;
   for (const CLI::App* command : app.get_subcommands({})) known_command = known_command || (argc > 1 && command->get_name() == argv[1]);
   if (argc > 1 && argv[1][0] != '-' && !known_command) {
-    print_error(language, fmt::format("未知命令 {}；可用命令：serve、validate、graph、replay、orgs、users、tokens", argv[1]),
-                fmt::format("unknown command {}; commands: serve, validate, graph, replay, orgs, users, tokens", argv[1]));
+    print_error(language, fmt::format("未知命令 {}；可用命令：serve、validate、graph、replay、orgs、users、tokens、audit", argv[1]),
+                fmt::format("unknown command {}; commands: serve, validate, graph, replay, orgs, users, tokens, audit", argv[1]));
     return kExitUsage;
   }
 

@@ -40,9 +40,11 @@ class AccessFixture {
     return {{"authorization", "Bearer " + tokens_.at(user)}};
   }
 
+  // Sends `body` as JSON, or as is when it is a string (an upload).
   http::HttpResponse send(const std::string& method, const std::string& target, const std::string& user,
                           const json& body = nullptr) const {
-    return router_.handle(make_request(method, target, body.is_null() ? "" : body.dump(), as(user)));
+    std::string text = body.is_null() ? "" : body.is_string() ? body.get<std::string>() : body.dump();
+    return router_.handle(make_request(method, target, text, as(user)));
   }
 
   // Creates a parcel as `user` and returns its id; throws unless 201.
@@ -103,8 +105,34 @@ struct Expectation {
   int status;
 };
 
+// The cases the matrix addresses: a Pudong parcel proposed for supply by the Pudong land bureau,
+// the investigation that opened, and a report uploaded to it.
+struct MatrixCases {
+  std::string parcel;
+  std::string investigation;
+  std::string document;
+};
+
+MatrixCases matrix_cases(const AccessFixture& api) {
+  MatrixCases cases;
+  cases.parcel = api.create_parcel("demo_land_bureau", "pudong_matrix_parcel", "pudong");
+  std::string path = "/api/v1/cases/" + cases.parcel;
+  if (api.send("POST", path + "/transitions/propose_supply", "demo_land_bureau", json::object()).status != 200) {
+    throw std::runtime_error("proposing the supply failed");
+  }
+  json parcel = body_of(api.send("GET", path, "demo_city_eeb"));
+  for (const json& link : parcel.at("links")) {
+    if (link.at("role") == "investigation") cases.investigation = link.at("case_id").get<std::string>();
+  }
+  http::HttpResponse uploaded = api.send("POST", "/api/v1/cases/" + cases.investigation + "/documents?kind=public_notice",
+                                         "demo_land_bureau", "公示材料");
+  if (uploaded.status != 201) throw std::runtime_error("uploading failed: " + uploaded.body);
+  cases.document = body_of(uploaded).at("id").get<std::string>();
+  return cases;
+}
+
 // Every route, and what `user` ("" for anonymous) should get from it.
-std::vector<Expectation> expectations_for(const std::string& user, const std::string& parcel, int index) {
+std::vector<Expectation> expectations_for(const std::string& user, const MatrixCases& cases, int index) {
   const bool signed_in = !user.empty();
   const bool sees = kSeesPudongParcel.contains(user);
   auto when_signed_in = [&](int status) { return signed_in ? status : 401; };
@@ -113,9 +141,12 @@ std::vector<Expectation> expectations_for(const std::string& user, const std::st
   int create = kCreatesPudongParcel.contains(user) ? 201 : 403;
   int update = kUpdatesDetails.contains(user) ? 200 : 403;
   int grant = may_grant(user) ? 201 : 403;
-  std::string case_path = "/api/v1/cases/" + parcel;
+  std::string case_path = "/api/v1/cases/" + cases.parcel;
+  std::string documents = "/api/v1/cases/" + cases.investigation + "/documents";
   return {
       {"GET", "/api/v1/health", nullptr, 200},
+      {"GET", "/api/v1/openapi.json", nullptr, 200},
+      {"GET", "/metrics", nullptr, 200},
       {"GET", "/api/v1/me", nullptr, when_signed_in(200)},
       {"GET", "/api/v1/workflows", nullptr, when_signed_in(200)},
       {"GET", "/api/v1/cases", nullptr, when_signed_in(200)},
@@ -125,6 +156,14 @@ std::vector<Expectation> expectations_for(const std::string& user, const std::st
       {"GET", case_path + "/events", nullptr, on_parcel(200)},
       {"POST", case_path + "/transitions/update_details", json::object(), on_parcel(update)},
       {"POST", case_path + "/parties", json{{"org_id", "city_expert_panel"}}, on_parcel(grant)},
+      {"POST", documents + "?kind=investigation_report", "报告", on_parcel(201)},
+      {"GET", documents, nullptr, on_parcel(200)},
+      {"GET", documents + "/" + cases.document + "/content", nullptr, on_parcel(200)},
+      {"GET", "/api/v1/stream", nullptr, when_signed_in(200)},
+      {"POST", "/api/v1/webhooks", json{{"url", "https://receiver.example.org/hook"}}, when_signed_in(201)},
+      {"GET", "/api/v1/webhooks", nullptr, when_signed_in(200)},
+      {"DELETE", "/api/v1/webhooks/whk_none", nullptr, when_signed_in(404)},
+      {"GET", "/api/v1/webhooks/whk_none/deliveries", nullptr, when_signed_in(404)},
       {"GET", "/api/v1/deadlines", nullptr, when_signed_in(200)},
       {"GET", "/api/v1/deadlines.ics", nullptr, when_signed_in(200)},
       {"GET", "/api/v1/calendars/CN/working-days?from=2026-03-16&count=5", nullptr, when_signed_in(200)},
@@ -135,13 +174,13 @@ std::vector<Expectation> expectations_for(const std::string& user, const std::st
 
 TEST_CASE("authorisation matrix: every role against every route", "[api][access]") {
   AccessFixture api;
-  std::string parcel = api.create_parcel("demo_land_bureau", "pudong_matrix_parcel", "pudong");
+  MatrixCases cases = matrix_cases(api);
 
   std::vector<std::string> callers = api.users();
   callers.push_back("");  // anonymous
   int index = 0;
   for (const std::string& user : callers) {
-    for (const Expectation& expected : expectations_for(user, parcel, index++)) {
+    for (const Expectation& expected : expectations_for(user, cases, index++)) {
       INFO((user.empty() ? "anonymous" : user) << " " << expected.method << " " << expected.target);
       http::HttpResponse response = api.send(expected.method, expected.target, user, expected.body);
       INFO(response.body);

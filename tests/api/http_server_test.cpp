@@ -591,3 +591,32 @@ TEST_CASE("the event stream sends new events of visible cases", "[api][stream]")
   CHECK(city.find("\"case_id\":\"site_streamed\"") != std::string::npos);
   CHECK(firm.find("site_streamed") == std::string::npos);
 }
+
+TEST_CASE("racing writers on one case: one wins, the others get 409", "[api][concurrency]") {
+  ServedApi api(test_options());
+  httplib::Client creator("127.0.0.1", api.port);
+  json create{{"workflow", "site"}, {"id", "site_race"}, {"data", {{"name", "并发地块"}, {"planned_class", 1}}}};
+  REQUIRE(creator.Post("/api/v1/cases", socket_headers("land_bureau"), create.dump(), "application/json")->status == 201);
+
+  constexpr int kWriters = 8;
+  std::atomic<int> won{0};
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&] {
+      httplib::Client client("127.0.0.1", api.port);
+      client.set_read_timeout(20, 0);
+      auto result = client.Post("/api/v1/cases/site_race/transitions/propose_supply", socket_headers("land_bureau"), "{}",
+                                "application/json");
+      if (result && result->status == 200) ++won;
+      if (result && result->status == 409) ++conflicts;
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+
+  CHECK(won == 1);
+  CHECK(conflicts == kWriters - 1);
+  Page<StoredEvent> events = api.store->events_of("site_race", 100, 0);
+  REQUIRE(events.total == 2);  // created, then the one transition: no lost or doubled update
+  CHECK(events.items.at(1).case_version == 2);
+}

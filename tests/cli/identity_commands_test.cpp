@@ -51,6 +51,11 @@ TEST_CASE("organisations, users and tokens are managed from the command line", "
   CHECK(contains(run_on(directory, "users list").out, "disabled"));
   CHECK(run_on(directory, "tokens issue --user wang_li").exit_code == 2);
   CHECK(run_on(directory, "users enable --id wang_li").exit_code == 0);
+
+  CommandResult audit = run_on(directory, "audit list --limit 5");
+  CHECK(audit.exit_code == 0);
+  CHECK(contains(audit.err, "0 audit record(s) in all"));
+  CHECK(run_on(directory, "audit list --limit 0").exit_code == 2);
 }
 
 TEST_CASE("identity commands reject bad input with exit 2", "[cli][auth]") {
