@@ -17,7 +17,7 @@ namespace sitecycle {
 namespace {
 
 // Demo organisations. The firms' ids are those the example scenarios record as actors, so a
-// demo firm sees the example cases it acted on. No name or credit code is invented: names say
+// demo firm may read the example cases it acted on. No name or credit code is invented: names say
 // what kind of body this is and that it is a demo.
 struct DemoOrganisation {
   std::string_view id;

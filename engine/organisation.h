@@ -1,6 +1,6 @@
 // Organisations, the users who act for them, and which cases each organisation may see.
 //
-// Row-level access follows the organisation, not the role: a city-level bureau sees every case,
+// Row-level access follows the organisation, not the role: a city-level bureau may read every case,
 // a district-level one the cases of its district, and a firm only the cases it is a party to.
 #pragma once
 

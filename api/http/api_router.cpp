@@ -22,7 +22,7 @@ namespace {
 
 enum class Access { open, signed_in };
 
-// Whether a retry with the same Idempotency-Key is answered from the first response.
+// Whether a retry with the same Idempotency-Key gets the first response again.
 enum class Retry { plain, idempotent };
 
 struct Route {
@@ -251,8 +251,8 @@ std::optional<HttpResponse> ApiRouter::admit_upload(const HttpRequest& head) con
   return response;
 }
 
-// With `admit_only`, runs a route's admit checks instead of its handler, and answers kAdmitted
-// when they pass. Sets `matched_route` to the pattern of the route that answers.
+// With `admit_only`, runs a route's admit checks instead of its handler, and returns status
+// kAdmitted when they pass. Sets `matched_route` to the pattern of the route that responds.
 HttpResponse ApiRouter::dispatch(const HttpRequest& request, Language language, bool admit_only,
                                  std::string_view* matched_route) const {
   std::optional<std::vector<std::string_view>> segments = split_path(request.path);

@@ -120,7 +120,7 @@ struct UploadTarget {
   UploadDescription description;
 };
 
-// The visible case an upload goes to, and what the request says about the file.
+// The visible case an upload goes to, and the file's kind, title and media type.
 Result<UploadTarget> upload_target(const RouteContext& context) {
   Result<StoredCase> stored = visible_case(context);
   if (!stored) return std::move(stored).take_problem();

@@ -648,7 +648,7 @@ asio::awaitable<bool> HttpServer::Impl::read_header(Connection& connection, beas
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   // Beast checks a declared Content-Length against this limit while it reads the header, before
-  // the server knows whether the request is an upload, so the header is read with the larger of
+  // the server can tell whether the request is an upload, so the header is read with the larger of
   // the two limits and read_body() applies the body limit.
   parser.body_limit(uploads.is_upload ? std::max<std::uint64_t>(options.body_limit, uploads.size_limit)
                                       : options.body_limit);
@@ -674,7 +674,7 @@ asio::awaitable<bool> HttpServer::Impl::read_header(Connection& connection, beas
                                options.body_limit);
 }
 
-// Reads the rest of a request whose header `parser` holds into memory.
+// Reads the body of the request whose header is in `parser` into memory.
 asio::awaitable<bool> HttpServer::Impl::read_body(Connection& connection, beast::flat_buffer& buffer,
                                                   RequestParser& parser, const RequestLog& entry) {
   beast::tcp_stream& stream = connection.stream;
@@ -756,7 +756,7 @@ asio::awaitable<std::optional<UploadedFile>> HttpServer::Impl::read_upload(Conne
   co_return upload;
 }
 
-// Answers a request that could not be read, when an answer can reach the client. Returns false,
+// Sends a problem response for a request that could not be read, when it can reach the client. Returns false,
 // so callers can co_return its result.
 asio::awaitable<bool> HttpServer::Impl::fail_read(Connection& connection, const beast::error_code& error,
                                                   Language language, unsigned version, const RequestLog& entry,

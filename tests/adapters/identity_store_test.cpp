@@ -105,7 +105,7 @@ TEST_CASE("identity store keeps organisations, users and tokens", "[adapters][au
   }
 }
 
-TEST_CASE("failed sign-ins are counted within a window and audited", "[adapters][auth]") {
+TEST_CASE("sign-in failures counted and audited", "[adapters][auth]") {
   TempDirectory directory;
   SqliteIdentityStore identities(directory.file("cases.db"));
   identities.record_auth_failure("user:wang_li", kStart);
@@ -122,7 +122,7 @@ TEST_CASE("failed sign-ins are counted within a window and audited", "[adapters]
   CHECK(audit.items.at(0).detail == "second");  // newest first
 }
 
-TEST_CASE("case scopes select by district, by party and by credit code", "[adapters][access]") {
+TEST_CASE("case scopes by district, party, code", "[adapters][access]") {
   TempDirectory directory;
   SqliteCaseStore store(directory.file("cases.db"));
   const std::string code = "91310000MA1K35XP9R";

@@ -172,7 +172,7 @@ std::vector<Expectation> expectations_for(const std::string& user, const MatrixC
 
 }  // namespace
 
-TEST_CASE("authorisation matrix: every role against every route", "[api][access]") {
+TEST_CASE("authorisation matrix of roles and routes", "[api][access]") {
   AccessFixture api;
   MatrixCases cases = matrix_cases(api);
 
@@ -194,7 +194,7 @@ TEST_CASE("authorisation matrix: every role against every route", "[api][access]
   }
 }
 
-TEST_CASE("a firm sees only the cases it is a party to", "[api][access]") {
+TEST_CASE("firm reads only its own cases", "[api][access]") {
   AccessFixture api;
   std::string parcel = api.create_parcel("demo_land_bureau", "pudong_granted_parcel", "pudong");
   std::string path = "/api/v1/cases/" + parcel;
@@ -239,7 +239,7 @@ TEST_CASE("a firm sees only the cases it is a party to", "[api][access]") {
   }
 }
 
-TEST_CASE("a district bureau sees its own district", "[api][access]") {
+TEST_CASE("district bureau reads its district", "[api][access]") {
   AccessFixture api;
   api.create_parcel("demo_land_bureau", "pudong_parcel_a", "pudong");
   api.create_parcel("demo_land_reserve_centre", "qingpu_parcel_a", "qingpu");
@@ -263,7 +263,7 @@ TEST_CASE("a district bureau sees its own district", "[api][access]") {
   CHECK(body_of(elsewhere).at("code") == "forbidden");
 }
 
-TEST_CASE("me names the caller, their organisation and scope", "[api][access]") {
+TEST_CASE("me names caller and scope", "[api][access]") {
   AccessFixture api;
   json me = body_of(api.send("GET", "/api/v1/me", "demo_district_eeb"));
   CHECK(me.at("user").at("id") == "demo_district_eeb");

@@ -33,7 +33,7 @@ std::string wrong_secret_of(const std::string& token) {
 
 }  // namespace
 
-TEST_CASE("a valid token signs in as its user", "[api][auth]") {
+TEST_CASE("valid token signs in", "[api][auth]") {
   ApiFixture api;
   std::string token = issue_token(api, "land_bureau");
   json me = body_of(api.get("/api/v1/me", bearer(token)));
@@ -43,7 +43,7 @@ TEST_CASE("a valid token signs in as its user", "[api][auth]") {
   CHECK(api.get("/api/v1/me", {{"authorization", "bearer " + token}}).status == 200);
 }
 
-TEST_CASE("tokens that do not sign in answer 401", "[api][auth]") {
+TEST_CASE("invalid tokens get 401", "[api][auth]") {
   ApiFixture api;
   std::string token = issue_token(api, "land_bureau");
 
@@ -85,7 +85,7 @@ TEST_CASE("tokens that do not sign in answer 401", "[api][auth]") {
   }
 }
 
-TEST_CASE("repeated failures lock a user out for the window", "[api][auth]") {
+TEST_CASE("failures lock the user out", "[api][auth]") {
   ApiFixture api;
   std::string token = issue_token(api, "land_bureau");
   for (int i = 0; i < 5; ++i) CHECK(api.get("/api/v1/me", bearer(wrong_secret_of(token))).status == 401);
@@ -103,7 +103,7 @@ TEST_CASE("repeated failures lock a user out for the window", "[api][auth]") {
   CHECK(api.get("/api/v1/me", bearer(token)).status == 200);
 }
 
-TEST_CASE("repeated failures from one address lock the address out", "[api][auth]") {
+TEST_CASE("failures lock the address out", "[api][auth]") {
   ApiFixture api;
   auto from = [](const std::string& address, Headers headers) {
     sitecycle::http::HttpRequest request = testing::make_request("GET", "/api/v1/me", "", headers);
@@ -116,7 +116,7 @@ TEST_CASE("repeated failures from one address lock the address out", "[api][auth
   CHECK(api.router().handle(from("127.0.0.10", actor_headers("land_bureau"))).status == 200);
 }
 
-TEST_CASE("every route but health needs a token", "[api][auth]") {
+TEST_CASE("routes need a token", "[api][auth]") {
   ApiFixture api;
   CHECK(api.get("/api/v1/health", testing::anonymous_headers()).status == 200);
   for (const char* target : {"/api/v1/me", "/api/v1/workflows", "/api/v1/cases", "/api/v1/cases/x",
@@ -135,7 +135,7 @@ TEST_CASE("every route but health needs a token", "[api][auth]") {
   CHECK(api.total_cases() == 0);
 }
 
-TEST_CASE("If-Match guards a transition against a stale version", "[api][concurrency]") {
+TEST_CASE("stale If-Match gets 412", "[api][concurrency]") {
   ApiFixture api;
   std::string site = api.create_site("版本地块", 1);
   std::string path = "/api/v1/cases/" + site;

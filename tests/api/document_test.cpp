@@ -31,7 +31,7 @@ const json kSubmitInput{{"input", {{"evaluated_class", 1}, {"conclusion", "clean
 
 }  // namespace
 
-TEST_CASE("a missing required document is rejected by name", "[api][documents]") {
+TEST_CASE("missing document rejected by name", "[api][documents]") {
   ApiFixture api;
   std::string investigation = open_investigation(api);
   std::string submit = "/api/v1/cases/" + investigation + "/transitions/submit_report";
@@ -69,7 +69,7 @@ TEST_CASE("a missing required document is rejected by name", "[api][documents]")
   }
 }
 
-TEST_CASE("uploads are checked before they are stored", "[api][documents]") {
+TEST_CASE("uploads are checked first", "[api][documents]") {
   ApiFixture api;
   std::string investigation = open_investigation(api);
   struct Case {
@@ -99,7 +99,7 @@ TEST_CASE("uploads are checked before they are stored", "[api][documents]") {
   CHECK(upload(api, "no_such_case", "?kind=investigation_report", "x").status == 404);
 }
 
-TEST_CASE("a document downloads as uploaded and is stored once", "[api][documents]") {
+TEST_CASE("download matches upload, stored once", "[api][documents]") {
   ApiFixture api;
   std::string investigation = open_investigation(api);
   std::string content = std::string("%PDF-1.7\n") + std::string(5000, '\x01') + "报告";

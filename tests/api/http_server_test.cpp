@@ -533,7 +533,7 @@ TEST_CASE("documents upload as streams over the socket", "[api][documents]") {
   CHECK(leftovers == 0);
 }
 
-TEST_CASE("an upload may exceed the body limit of other requests", "[api][documents]") {
+TEST_CASE("uploads have their own size limit", "[api][documents]") {
   HttpServerOptions options = test_options();
   options.body_limit = 4096;
   ApiSettings settings;
@@ -555,7 +555,7 @@ TEST_CASE("an upload may exceed the body limit of other requests", "[api][docume
   CHECK(api.store->find_case("site_big")->version == 1);
 }
 
-TEST_CASE("the event stream sends new events of visible cases", "[api][stream]") {
+TEST_CASE("event stream sends visible events", "[api][stream]") {
   HttpServerOptions options = test_options();
   options.stream_poll_interval = std::chrono::milliseconds(50);
   ServedApi api(options);
@@ -592,7 +592,7 @@ TEST_CASE("the event stream sends new events of visible cases", "[api][stream]")
   CHECK(firm.find("site_streamed") == std::string::npos);
 }
 
-TEST_CASE("racing writers on one case: one wins, the others get 409", "[api][concurrency]") {
+TEST_CASE("racing writers: one wins, rest 409", "[api][concurrency]") {
   ServedApi api(test_options());
   httplib::Client creator("127.0.0.1", api.port);
   json create{{"workflow", "site"}, {"id", "site_race"}, {"data", {{"name", "并发地块"}, {"planned_class", 1}}}};

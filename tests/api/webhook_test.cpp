@@ -80,7 +80,7 @@ WebhookPolicy test_policy(int max_attempts) {
 
 }  // namespace
 
-TEST_CASE("a webhook is delivered once after the receiver failed twice", "[api][webhooks]") {
+TEST_CASE("webhook delivered once after two failures", "[api][webhooks]") {
   ApiFixture api;
   Receiver receiver(2);
   auto [subscription, secret] = subscribe(api, "district_eeb", receiver.url());
@@ -123,7 +123,7 @@ TEST_CASE("a webhook is delivered once after the receiver failed twice", "[api][
   CHECK(deliveries.at("items").at(2).at("status") == 500);
 }
 
-TEST_CASE("an event is dead-lettered after the last attempt and the next goes on", "[api][webhooks]") {
+TEST_CASE("last failed attempt dead-letters event", "[api][webhooks]") {
   ApiFixture api;
   Receiver receiver(2);
   auto [subscription, secret] = subscribe(api, "district_eeb", receiver.url());
@@ -146,7 +146,7 @@ TEST_CASE("an event is dead-lettered after the last attempt and the next goes on
   CHECK(deliveries.at("items").at(0).at("outcome") == "delivered");
 }
 
-TEST_CASE("webhooks carry only the cases the organisation may see", "[api][webhooks]") {
+TEST_CASE("webhooks carry visible cases only", "[api][webhooks]") {
   ApiFixture api;
   testing::add_test_users(api.identities(),
                           {"other_firm", OrganisationType::firm, "", {"另一企业", "Another firm"}, "", api.clock().now().instant},
@@ -170,7 +170,7 @@ TEST_CASE("webhooks carry only the cases the organisation may see", "[api][webho
   }
 }
 
-TEST_CASE("webhook subscriptions are checked and can be deleted", "[api][webhooks]") {
+TEST_CASE("subscriptions are checked and deleted", "[api][webhooks]") {
   ApiFixture api;
   for (const char* url : {"ftp://127.0.0.1/hook", "http://example.com/hook", "https://user:pw@example.com/",
                           "https:///nohost", "https://example.com/a b"}) {

@@ -17,7 +17,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("organisations, users and tokens are managed from the command line", "[cli][auth]") {
+TEST_CASE("identity commands manage orgs and tokens", "[cli][auth]") {
   TemporaryDirectory directory;
   REQUIRE(run_on(directory, "orgs add --id pudong_eeb --type ecology_bureau --district pudong --name-zh 浦东新区生态环境局 "
                             "--name-en 'Pudong Bureau'")
