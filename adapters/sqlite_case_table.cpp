@@ -56,6 +56,7 @@ std::string filter_clause(const CaseQuery& query) {
   std::vector<std::string> conditions;
   if (query.workflow_id) conditions.emplace_back("workflow_id = :workflow_id");
   if (query.state) conditions.emplace_back("state = :state");
+  if (query.closed) conditions.emplace_back(*query.closed ? "closed = 1" : "closed = 0");
   std::string scope = case_scope_condition(query.scope, "cases.id");
   if (!scope.empty()) conditions.push_back(std::move(scope));
   if (conditions.empty()) return "";

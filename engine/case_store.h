@@ -116,6 +116,7 @@ struct CaseQuery {
   std::optional<std::string> state;
   std::int64_t limit = 50;
   std::int64_t offset = 0;
+  std::optional<bool> closed;  // only closed, or only open, cases
 };
 
 template <class T>

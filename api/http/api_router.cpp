@@ -35,10 +35,11 @@ struct Route {
   RouteHandler admit = nullptr;
 };
 
-constexpr std::array<Route, 22> kRoutes{{
+constexpr std::array<Route, 23> kRoutes{{
     {"GET", "/metrics", &get_metrics, Access::open},
     {"GET", "/api/v1/health", &get_health, Access::open},
     {"GET", "/api/v1/openapi.json", &get_openapi_document, Access::open},
+    {"GET", "/api/v1/public/listed-sites", &list_public_listed_sites, Access::open},
     {"GET", "/api/v1/me", &get_me},
     {"GET", "/api/v1/workflows", &list_workflows},
     {"GET", "/api/v1/cases", &list_cases},

@@ -19,12 +19,13 @@
 
 namespace sitecycle::http {
 
-// Routes (JSON unless noted, errors as application/problem+json). Every route but health and the
-// OpenAPI document needs an `Authorization: Bearer` token (authentication.h); without one it
-// answers 401.
+// Routes (JSON unless noted, errors as application/problem+json). Every route but health, the
+// OpenAPI document, the public list and (by default) /metrics needs an `Authorization: Bearer`
+// token (authentication.h); without one it answers 401.
 //   GET  /metrics  (Prometheus text; open or behind a token, by ApiSettings::metrics_open)
 //   GET  /api/v1/health
 //   GET  /api/v1/openapi.json  (no token needed)
+//   GET  /api/v1/public/listed-sites?district=&limit=&offset=  (no token needed)
 //   GET  /api/v1/me
 //   GET  /api/v1/workflows
 //   GET  /api/v1/cases?workflow=&state=&limit=&offset=

@@ -112,6 +112,8 @@ RouteResult delete_webhook(const RouteContext& context);
 RouteResult list_webhook_deliveries(const RouteContext& context);
 // GET /metrics (Prometheus text format)
 RouteResult get_metrics(const RouteContext& context);
+// GET /api/v1/public/listed-sites (no token needed)
+RouteResult list_public_listed_sites(const RouteContext& context);
 // GET /api/v1/me
 RouteResult get_me(const RouteContext& context);
 // GET /api/v1/deadlines

@@ -146,6 +146,7 @@ std::vector<Expectation> expectations_for(const std::string& user, const MatrixC
   return {
       {"GET", "/api/v1/health", nullptr, 200},
       {"GET", "/api/v1/openapi.json", nullptr, 200},
+      {"GET", "/api/v1/public/listed-sites", nullptr, 200},
       {"GET", "/metrics", nullptr, 200},
       {"GET", "/api/v1/me", nullptr, when_signed_in(200)},
       {"GET", "/api/v1/workflows", nullptr, when_signed_in(200)},
@@ -272,4 +273,29 @@ TEST_CASE("me names caller and scope", "[api][access]") {
   CHECK(me.at("organisation").at("district") == "pudong");
   CHECK(me.at("scope").at("all_cases") == false);
   CHECK(body_of(api.send("GET", "/api/v1/me", "demo_city_eeb")).at("scope").at("all_cases") == true);
+}
+
+TEST_CASE("the public list needs no token", "[api][access]") {
+  AccessFixture api;
+  json listing{{"workflow", "listing"},
+               {"id", "listing_public"},
+               {"data",
+                {{"parcel_name", "公开地块"},
+                 {"district", "pudong"},
+                 {"target_class", 1},
+                 {"risk_control_targets", "苯并[a]芘不超过 0.55 mg/kg"},
+                 {"responsible_party", "不公开的责任人"}}}};
+  http::HttpResponse created = api.send("POST", "/api/v1/cases", "demo_city_eeb", listing);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+
+  json page = body_of(api.send("GET", "/api/v1/public/listed-sites", ""));
+  REQUIRE(page.at("total") == 1);
+  const json& entry = page.at("items").at(0);
+  CHECK(entry.at("parcel_name") == "公开地块");
+  CHECK(entry.at("state") == "listed");
+  CHECK_FALSE(entry.contains("responsible_party"));
+  CHECK(body_of(api.send("GET", "/api/v1/public/listed-sites?district=xuhui", "")).at("total") == 0);
+  CHECK(api.send("GET", "/api/v1/public/listed-sites?district=atlantis", "").status == 400);
+  CHECK(api.send("POST", "/api/v1/public/listed-sites", "", json::object()).status == 405);
 }
