@@ -8,6 +8,9 @@ source .ci/packages.sh
 sitecycle_install_packages "${SITECYCLE_BUILD_PACKAGES[@]}" "${SITECYCLE_TEST_PACKAGES[@]}"
 # tests/calendars compares the shipped holiday calendars with this npm package.
 sitecycle_install_chinese_days
+# tests/openapi lints the OpenAPI document and validates live responses with pinned npm packages.
+sitecycle_install_npm
+bash tests/openapi/run.sh --install-only build/asan "$PWD"
 
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSITECYCLE_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O0 -g"
 cmake --build build/asan -- -j"$(nproc)"

@@ -24,7 +24,8 @@ struct WebhookMessage {
 
 // The CloudEvent of `event`. `stored` (the case now) adds its workflow; it may be null.
 // Types: cn.sitecycle.case.created, cn.sitecycle.case.transitioned,
-// cn.sitecycle.case.signal_skipped, cn.sitecycle.deadline.warning, .breached and .escalated.
+// cn.sitecycle.case.signal_skipped, and cn.sitecycle.deadline.KIND for each deadline event kind
+// (warning, breached, escalated, ...).
 nlohmann::json cloud_event(const StoredEvent& event, const StoredCase* stored);
 
 // The event's JSON and headers, signed with `secret` at `now`. Throws std::invalid_argument

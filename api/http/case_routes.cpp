@@ -152,6 +152,7 @@ RouteResult create_case(const RouteContext& context) {
 
 RouteResult get_case(const RouteContext& context) {
   const std::string& case_id = context.parameters.at(0);
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
   if (Status visible = require_visible_case(context, case_id); !visible) return visible.problem();
 
   Result<CaseDetail> detail = context.service.case_detail(case_id, context.actor());

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <charconv>
 
 namespace sitecycle::http {
 
@@ -37,8 +38,28 @@ std::string host_of(std::string_view url) {
   return std::string(rest.substr(0, rest.find(':')));
 }
 
+// Whether `host` is a dotted IPv4 literal in 127.0.0.0/8 (not a name such as 127.0.0.1.example.com).
+bool is_ipv4_loopback(std::string_view host) {
+  int parts = 0;
+  while (!host.empty()) {
+    std::size_t dot = host.find('.');
+    std::string_view part = host.substr(0, dot);
+    int value = 0;
+    auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || part.size() > 3 || error != std::errc() || end != part.data() + part.size() || value > 255) {
+      return false;
+    }
+    if (parts == 0 && value != 127) return false;
+    ++parts;
+    if (dot == std::string_view::npos) break;
+    host.remove_prefix(dot + 1);
+    if (host.empty()) return false;
+  }
+  return parts == 4;
+}
+
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+  return host == "localhost" || host == "[::1]" || is_ipv4_loopback(host);
 }
 
 // Ok for an https URL, or an http URL to this machine (a receiver beside the server).
@@ -122,6 +143,7 @@ RouteResult list_webhooks(const RouteContext& context) {
 }
 
 RouteResult delete_webhook(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
   Result<WebhookSubscription> subscription = own_subscription(context);
   if (!subscription) return std::move(subscription).take_problem();
   context.webhooks.deactivate_subscription(subscription->id);

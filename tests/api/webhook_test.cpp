@@ -173,7 +173,8 @@ TEST_CASE("webhooks carry visible cases only", "[api][webhooks]") {
 TEST_CASE("subscriptions are checked and deleted", "[api][webhooks]") {
   ApiFixture api;
   for (const char* url : {"ftp://127.0.0.1/hook", "http://example.com/hook", "https://user:pw@example.com/",
-                          "https:///nohost", "https://example.com/a b"}) {
+                          "https:///nohost", "https://example.com/a b", "http://127.0.0.1.example.com/hook",
+                          "http://127.0.0/hook", "http://1270.0.0.1/hook"}) {
     INFO(url);
     sitecycle::http::HttpResponse response = api.post("/api/v1/webhooks", json{{"url", url}}, actor_headers("district_eeb"));
     CHECK(response.status == 422);
