@@ -284,7 +284,7 @@ std::optional<Condition> without_input_conditions(const Condition& condition) {
 }
 
 // documents_missing listing every required kind that `documents` lacks, by title and id.
-std::optional<Problem> check_documents(const Workflow& workflow, const Transition& transition,
+std::optional<Problem> check_documents(const Workflow& workflow, const Transition& transition, const StoredCase& current,
                                        const std::optional<std::vector<AttachedDocument>>& documents) {
   if (!documents || transition.required_documents.empty()) return std::nullopt;
   std::vector<std::string> missing_zh;
@@ -303,11 +303,11 @@ std::optional<Problem> check_documents(const Workflow& workflow, const Transitio
   if (missing.empty()) return std::nullopt;
   Problem problem = make_problem(
       ErrorCode::documents_missing,
-      {fmt::format("转换 {} 缺少所需文件：{}；请先上传（POST /api/v1/cases/{{id}}/documents，kind 为所列类型）再提交",
-                   transition.id, fmt::join(missing_zh, "、")),
+      {fmt::format("转换 {} 缺少所需文件：{}；请先上传（POST /api/v1/cases/{}/documents，kind 为所列类型）再提交",
+                   transition.id, fmt::join(missing_zh, "、"), current.id),
        fmt::format("transition {} lacks required documents: {}; upload them first (POST "
-                   "/api/v1/cases/{{id}}/documents with kind set to the listed kind), then submit again",
-                   transition.id, fmt::join(missing_en, ", "))});
+                   "/api/v1/cases/{}/documents with kind set to the listed kind), then submit again",
+                   transition.id, fmt::join(missing_en, ", "), current.id)});
   problem.extra["missing_documents"] = std::move(missing);
   return problem;
 }
@@ -320,7 +320,7 @@ Result<AppliedTransition> apply_transition(const Workflow& workflow, const Store
   const Transition* transition = nullptr;
   if (auto problem = check_preconditions(workflow, current, request, transition)) return std::move(*problem);
   if (auto problem = check_input(workflow, *transition, request.input)) return std::move(*problem);
-  if (auto problem = check_documents(workflow, *transition, request.documents)) return std::move(*problem);
+  if (auto problem = check_documents(workflow, *transition, current, request.documents)) return std::move(*problem);
 
   TransitionContext context(current, current.data, request.input, request.actor, linked, now, settings);
   if (transition->guard) {

@@ -70,6 +70,16 @@ void report_demo(const DemoLoadReport& report, Language language) {
   for (const std::string& error : report.errors) std::cerr << error << '\n';
 }
 
+// Makes the database file readable by its owner only: it holds every case and the webhook
+// secrets. SQLite gives its -wal and -shm files the database file's permissions.
+void restrict_to_owner(const std::string& database) {
+  if (database == ":memory:") return;
+  std::error_code error;
+  std::filesystem::permissions(database, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, error);
+  if (error) spdlog::warn("database_permissions_unchanged path={} error=\"{}\"", database, error.message());
+}
+
 // The folder of uploaded documents: --documents, or "documents" beside the database file.
 std::filesystem::path documents_folder_of(const ServeOptions& options, const std::string& database) {
   if (options.documents_folder) return *options.documents_folder;
@@ -162,6 +172,7 @@ int run_serve(const ServeOptions& options, Language language) {
     print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
     return kExitUsage;
   }
+  restrict_to_owner(*database);
   Diagnostics pin_problems;
   std::shared_ptr<const WorkflowRegistry> registry = pin_workflows(loaded, *store, pin_problems);
   if (!pin_problems.empty()) {

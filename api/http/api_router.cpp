@@ -213,6 +213,14 @@ HttpResponse run_guarded(const HttpRequest& request, const std::function<HttpRes
   }
 }
 
+// The method as a metrics label: a standard method, or "other", so that clients cannot add series.
+std::string_view metric_method(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 // The status admit_upload's dispatch gives an upload it accepts; never sent.
 constexpr int kAdmitted = 100;
 
@@ -226,7 +234,7 @@ HttpResponse ApiRouter::handle(const HttpRequest& request) const {
   std::string_view route = "unmatched";
   HttpResponse response =
       run_guarded(request, [&](Language language) { return dispatch(request, language, false, &route); });
-  metrics_.record(route, request.method, response.status, std::chrono::steady_clock::now() - started);
+  metrics_.record(route, metric_method(request.method), response.status, std::chrono::steady_clock::now() - started);
   return response;
 }
 

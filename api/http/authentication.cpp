@@ -45,9 +45,10 @@ Problem invalid_token_problem() {
 Problem locked_out_problem(const LockoutPolicy& policy) {
   Problem problem = make_problem(
       ErrorCode::locked_out,
-      {fmt::format("登录失败次数过多，已暂时锁定；请在 {} 分钟后重试，或请管理员签发新令牌", policy.window.count()),
-       fmt::format("Too many failed sign-ins; locked out for now. Retry in {} minutes or ask an "
-                   "administrator for a new token",
+      {fmt::format("登录失败次数过多，已暂时锁定：{} 分钟内无效的令牌一律被拒绝；请检查所用令牌，有效令牌不受影响",
+                   policy.window.count()),
+       fmt::format("Too many failed sign-ins, so invalid tokens are refused for {} minutes; check the token you "
+                   "send. Valid tokens still work",
                    policy.window.count())});
   problem.extra["retry_after_seconds"] = std::chrono::seconds(policy.window).count();
   return problem;
@@ -72,28 +73,25 @@ Result<std::optional<Principal>> Authenticator::authenticate(const HttpRequest& 
   const std::string* header = request.header("authorization");
   if (!header) return std::optional<Principal>();
 
-  if (std::optional<Problem> locked = lockout_of(request, {})) return std::move(*locked);
   std::optional<std::string_view> credentials = bearer_credentials(*header);
-  if (!credentials) return fail(request, {}, "authorization scheme is not Bearer");
+  if (!credentials) return fail(request, {}, false, "authorization scheme is not Bearer");
   std::optional<TokenParts> parts = parse_token(*credentials);
-  if (!parts) return fail(request, {}, "malformed token");
+  if (!parts) return fail(request, {}, false, "malformed token");
   std::optional<ApiToken> token = identities_.find_token(parts->id);
-  if (!token) return fail(request, {}, "unknown token id " + parts->id);
-  if (std::optional<Problem> locked = lockout_of(request, token->user_id)) return std::move(*locked);
+  if (!token) return fail(request, {}, false, "unknown token id " + parts->id);
 
   Instant now = clock_.now().instant;
   if (!token_secret_matches(parts->secret, token->secret_hash)) {
-    identities_.record_auth_failure(user_subject(token->user_id), now);
-    return fail(request, token->user_id, "wrong secret for token " + token->id);
+    return fail(request, token->user_id, true, "wrong secret for token " + token->id);
   }
-  if (token->revoked_at) return fail(request, token->user_id, "revoked token " + token->id);
+  if (token->revoked_at) return fail(request, token->user_id, false, "revoked token " + token->id);
   if (token->expires_at && *token->expires_at <= now) {
-    return fail(request, token->user_id, "expired token " + token->id);
+    return fail(request, token->user_id, false, "expired token " + token->id);
   }
   std::optional<User> user = identities_.find_user(token->user_id);
-  if (!user || user->disabled) return fail(request, token->user_id, "user missing or disabled");
+  if (!user || user->disabled) return fail(request, token->user_id, false, "user missing or disabled");
   std::optional<Organisation> organisation = identities_.find_organisation(user->org_id);
-  if (!organisation) return fail(request, user->id, "organisation missing: " + user->org_id);
+  if (!organisation) return fail(request, user->id, false, "organisation missing: " + user->org_id);
 
   Principal principal{*user, *organisation, Actor{user->role, organisation->id, user->id},
                       scope_of(*organisation)};
@@ -106,22 +104,33 @@ void Authenticator::record_denied(const Principal* principal, const HttpRequest&
         principal ? principal->organisation.id : std::string_view{}, detail);
 }
 
-Problem Authenticator::fail(const HttpRequest& request, std::string_view user_id, std::string_view detail) const {
-  identities_.record_auth_failure(address_subject(request), clock_.now().instant);
-  audit("sign_in_failed", request, user_id, {}, detail);
-  return invalid_token_problem();
-}
-
-// locked_out when the address, or the user when `user_id` is not empty, failed too often.
-std::optional<Problem> Authenticator::lockout_of(const HttpRequest& request, std::string_view user_id) const {
-  Instant since = clock_.now().instant - policy_.window;
-  bool locked = identities_.count_auth_failures(address_subject(request), since) >= policy_.address_failures;
-  if (!locked && !user_id.empty()) {
-    locked = identities_.count_auth_failures(user_subject(user_id), since) >= policy_.user_failures;
+// Counts a failed sign-in against the address, and against the user when a known token came with
+// a wrong secret, and audits it. While the address or that user is locked out, the failure gets
+// locked_out and is neither counted nor audited again; one locked_out record marks the moment
+// the lock began.
+Problem Authenticator::fail(const HttpRequest& request, std::string_view user_id, bool wrong_secret,
+                            std::string_view detail) const {
+  Instant now = clock_.now().instant;
+  Instant since = now - policy_.window;
+  std::string address = address_subject(request);
+  std::string user = wrong_secret ? user_subject(user_id) : std::string();
+  bool address_locked = identities_.count_auth_failures(address, since) >= policy_.address_failures;
+  bool user_locked = wrong_secret && identities_.count_auth_failures(user, since) >= policy_.user_failures;
+  if (address_locked || user_locked) {
+    spdlog::debug("sign_in_refused_while_locked address={} user={}", request.remote_address, user_id);
+    return locked_out_problem(policy_);
   }
-  if (!locked) return std::nullopt;
-  audit("locked_out", request, user_id, {}, "sign-in refused while locked out");
-  return locked_out_problem(policy_);
+
+  identities_.record_auth_failure(address, now);
+  if (wrong_secret) identities_.record_auth_failure(user, now);
+  audit("sign_in_failed", request, user_id, {}, detail);
+  bool address_now_locked = identities_.count_auth_failures(address, since) >= policy_.address_failures;
+  bool user_now_locked = wrong_secret && identities_.count_auth_failures(user, since) >= policy_.user_failures;
+  if (address_now_locked || user_now_locked) {
+    audit("locked_out", request, user_id, {},
+          address_now_locked ? "address locked out after failed sign-ins" : "user locked out after failed sign-ins");
+  }
+  return invalid_token_problem();
 }
 
 void Authenticator::audit(std::string_view kind, const HttpRequest& request, std::string_view user_id,

@@ -23,7 +23,10 @@ struct Principal {
 };
 
 // When failed sign-ins lock a subject out. A wrong secret for a known token counts against its
-// user; every failure counts against the client's address.
+// user; every failure counts against the client's address. A lock refuses further failed
+// attempts with locked_out; a request with a valid token still passes, so that nobody can lock
+// a user or a whole proxy's clients out by sending bad tokens (the secrets are 256-bit random
+// values, so guessing them is not what the lock defends against).
 struct LockoutPolicy {
   int user_failures = 5;
   int address_failures = 20;
@@ -37,8 +40,8 @@ class Authenticator {
   Authenticator(IdentityStore& identities, const Clock& clock, LockoutPolicy policy = {});
 
   // nullopt when the request carries no Authorization header. A header that is not a valid,
-  // current Bearer token gives unauthenticated; a locked-out user or address gives locked_out.
-  // Both are audited. Throws StoreError when the store fails.
+  // current Bearer token gives unauthenticated (audited), or locked_out while its address or
+  // user is locked out. Throws StoreError when the store fails.
   Result<std::optional<Principal>> authenticate(const HttpRequest& request) const;
 
   // Writes an action_denied audit record; `principal` may be null for anonymous callers.
@@ -47,8 +50,7 @@ class Authenticator {
   const LockoutPolicy& policy() const { return policy_; }
 
  private:
-  Problem fail(const HttpRequest& request, std::string_view user_id, std::string_view detail) const;
-  std::optional<Problem> lockout_of(const HttpRequest& request, std::string_view user_id) const;
+  Problem fail(const HttpRequest& request, std::string_view user_id, bool wrong_secret, std::string_view detail) const;
   void audit(std::string_view kind, const HttpRequest& request, std::string_view user_id,
              std::string_view org_id, std::string_view detail) const;
 

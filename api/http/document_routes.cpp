@@ -124,6 +124,11 @@ struct UploadTarget {
 Result<UploadTarget> upload_target(const RouteContext& context) {
   Result<StoredCase> stored = visible_case(context);
   if (!stored) return std::move(stored).take_problem();
+  if (stored->closed) {
+    return make_problem(ErrorCode::case_closed,
+                        {fmt::format("案件 {} 已办结，不再接收文件", stored->id),
+                         fmt::format("Case {} is closed and accepts no more documents", stored->id)});
+  }
   Result<WorkflowPtr> workflow = workflow_of(context, *stored);
   if (!workflow) return std::move(workflow).take_problem();
   Result<UploadDescription> description = read_description(context, **workflow);

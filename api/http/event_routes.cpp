@@ -61,7 +61,18 @@ RouteResult stream_events(const RouteContext& context) {
   Result<std::int64_t> after = resume_point(context);
   if (!after) return std::move(after).take_problem();
   JsonReply reply{200, nullptr, {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}}};
-  reply.stream = std::make_shared<EventStream>(context.service.store(), context.scope(), *after);
+  // The stream outlives this request, so it keeps its own copy of the credentials to check.
+  HttpRequest credentials;
+  if (const std::string* header = context.request.header("authorization")) credentials.headers["authorization"] = *header;
+  credentials.remote_address = context.request.remote_address;
+  credentials.method = context.request.method;
+  credentials.path = context.request.path;
+  const Authenticator& authenticator = context.authenticator;
+  auto still_allowed = [&authenticator, credentials] {
+    Result<std::optional<Principal>> caller = authenticator.authenticate(credentials);
+    return caller && caller->has_value();
+  };
+  reply.stream = std::make_shared<EventStream>(context.service.store(), context.scope(), *after, std::move(still_allowed));
   return reply;
 }
 

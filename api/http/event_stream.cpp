@@ -17,8 +17,8 @@ constexpr int kReconnectMilliseconds = 3000;
 
 }  // namespace
 
-EventStream::EventStream(CaseStore& store, CaseScope scope, std::int64_t after_id)
-    : store_(store), scope_(std::move(scope)), after_id_(after_id) {}
+EventStream::EventStream(CaseStore& store, CaseScope scope, std::int64_t after_id, std::function<bool()> still_allowed)
+    : store_(store), scope_(std::move(scope)), still_allowed_(std::move(still_allowed)), after_id_(after_id) {}
 
 std::optional<std::string> EventStream::poll() {
   std::string text;
@@ -27,6 +27,10 @@ std::optional<std::string> EventStream::poll() {
     started_ = true;
   }
   try {
+    if (!still_allowed_()) {
+      spdlog::info("event_stream_ended reason=\"token no longer signs in\" after={}", after_id_);
+      return std::nullopt;
+    }
     for (const StoredEvent& event : store_.events_after(after_id_, scope_, kEventsPerPoll)) {
       text += fmt::format("id: {}\nevent: {}\ndata: {}\n\n", event.id, cloud_event_type(event), dump_json(event_json(event)));
       after_id_ = event.id;

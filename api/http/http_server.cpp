@@ -670,8 +670,12 @@ asio::awaitable<bool> HttpServer::Impl::read_header(Connection& connection, beas
   if (!header.method_string().empty()) entry.method = std::string(to_std(header.method_string()));
   if (!header.target().empty()) entry.path = path_of(to_std(header.target()));
   if (!header_error) co_return true;
-  co_return co_await fail_read(connection, header_error, language_of(header), header.version(), entry,
-                               options.body_limit);
+  // A declared length over the limit fails here, so the limit to name depends on the request.
+  std::size_t limit = options.body_limit;
+  if (header_error == beast_http::error::body_limit && uploads.is_upload && uploads.is_upload(head_of(header))) {
+    limit = uploads.size_limit;
+  }
+  co_return co_await fail_read(connection, header_error, language_of(header), header.version(), entry, limit);
 }
 
 // Reads the body of the request whose header is in `parser` into memory.

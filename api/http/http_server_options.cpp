@@ -67,14 +67,13 @@ std::string loopback_bind_address(std::string_view host) {
   if (is_loopback_literal(literal)) return literal;
 
   throw server_error(
-      fmt::format("拒绝监听地址 \"{}\"：接口尚不支持令牌认证，因此只允许回环地址（127.0.0.0/8、::1 或 "
-                  "localhost）。请改为监听 127.0.0.1（例如 --listen 127.0.0.1:8080）；若需供其他主机访问，请在本机部署带认证的反向代理",
+      fmt::format("拒绝监听地址 \"{}\"：服务只提供明文 HTTP，因此只允许回环地址（127.0.0.0/8、::1 或 "
+                  "localhost）。请改为监听 127.0.0.1（例如 --listen 127.0.0.1:8080）；若需供其他主机访问，请在本机部署提供 TLS 的反向代理",
                   host),
-      fmt::format("Refusing to listen on \"{}\": the API has no token authentication yet, so only "
-                  "loopback addresses (127.0.0.0/8, ::1 or localhost) are allowed. Listen on "
-                  "127.0.0.1 instead (for example --listen 127.0.0.1:8080), and put an "
-                  "authenticating reverse proxy on this machine in front of it if other hosts "
-                  "need access",
+      fmt::format("Refusing to listen on \"{}\": the server speaks plain HTTP, so only loopback addresses "
+                  "(127.0.0.0/8, ::1 or localhost) are allowed. Listen on 127.0.0.1 instead (for example "
+                  "--listen 127.0.0.1:8080), and put a reverse proxy that provides TLS on this machine in "
+                  "front of it if other hosts need access",
                   host));
 }
 

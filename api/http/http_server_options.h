@@ -14,8 +14,8 @@
 namespace sitecycle::http {
 
 struct HttpServerOptions {
-  // Only loopback addresses are accepted (127.0.0.0/8, ::1 or "localhost") until the API
-  // authenticates callers with tokens.
+  // Only loopback addresses are accepted (127.0.0.0/8, ::1 or "localhost"): the server speaks
+  // plain HTTP, so other hosts reach it through a reverse proxy that provides TLS.
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port, which start() returns
   // Threads that run the handler. Store calls block, so size this like the store's

@@ -1,6 +1,6 @@
-// What the law says to publish, readable without a token: the list of construction land that
-// needs risk control or remediation (建设用地土壤污染风险管控和修复名录, 土壤污染防治法第五十八条),
-// with the fields of its public notice.
+// What the law requires to be published, readable without a token: the list of construction
+// land that needs risk control or remediation (建设用地土壤污染风险管控和修复名录,
+// 土壤污染防治法第五十八条), with the fields of its public notice.
 #include "engine/organisation.h"
 #include "json_views.h"
 #include "request_reading.h"

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <optional>
 #include <charconv>
 
 namespace sitecycle::http {
@@ -34,32 +35,60 @@ std::string host_of(std::string_view url) {
   }
   rest = rest.substr(0, rest.find_first_of("/?#"));
   if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) return {};  // no credentials in URLs
-  if (rest.starts_with('[')) return std::string(rest.substr(0, rest.find(']') + 1));
+  if (rest.starts_with('[')) {
+    std::size_t close = rest.find(']');
+    // After the bracketed address only a port may follow.
+    if (close == std::string_view::npos || (close + 1 < rest.size() && rest[close + 1] != ':')) return {};
+    return std::string(rest.substr(0, close + 1));
+  }
   return std::string(rest.substr(0, rest.find(':')));
 }
 
-// Whether `host` is a dotted IPv4 literal in 127.0.0.0/8 (not a name such as 127.0.0.1.example.com).
-bool is_ipv4_loopback(std::string_view host) {
-  int parts = 0;
-  while (!host.empty()) {
+// The four parts of a dotted IPv4 literal, or nullopt for anything else (such as a name like
+// 127.0.0.1.example.com).
+std::optional<std::array<int, 4>> ipv4_parts(std::string_view host) {
+  std::array<int, 4> parts{};
+  for (std::size_t i = 0; i < parts.size(); ++i) {
     std::size_t dot = host.find('.');
+    if ((i < 3) == (dot == std::string_view::npos)) return std::nullopt;
     std::string_view part = host.substr(0, dot);
-    int value = 0;
-    auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (part.empty() || part.size() > 3 || error != std::errc() || end != part.data() + part.size() || value > 255) {
-      return false;
+    auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), parts[i]);
+    if (part.empty() || part.size() > 3 || error != std::errc() || end != part.data() + part.size() || parts[i] > 255) {
+      return std::nullopt;
     }
-    if (parts == 0 && value != 127) return false;
-    ++parts;
-    if (dot == std::string_view::npos) break;
-    host.remove_prefix(dot + 1);
-    if (host.empty()) return false;
+    if (dot != std::string_view::npos) host.remove_prefix(dot + 1);
   }
-  return parts == 4;
+  return parts;
 }
 
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || is_ipv4_loopback(host);
+  std::optional<std::array<int, 4>> parts = ipv4_parts(host);
+  return host == "localhost" || host == "[::1]" || (parts && (*parts)[0] == 127);
+}
+
+// Private, link-local and unspecified IPv4 literals and IPv6 literals other than ::1, which would
+// let a subscription probe the server's own network.
+bool is_internal_host(std::string_view host) {
+  if (host.starts_with('[')) return host != "[::1]";
+  std::optional<std::array<int, 4>> parts = ipv4_parts(host);
+  if (!parts) return false;
+  auto [a, b, c, d] = *parts;
+  (void)c;
+  (void)d;
+  return a == 0 || a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) || (a == 169 && b == 254) ||
+         (a == 100 && b >= 64 && b <= 127);
+}
+
+// Whether the authority's port, if any, is a number from 1 to 65535.
+bool has_valid_port(std::string_view url) {
+  std::string_view rest = url.substr(url.find("://") + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  std::size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos || (rest.starts_with('[') && colon < rest.find(']'))) return true;
+  std::string_view port = rest.substr(colon + 1);
+  int value = 0;
+  auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return !port.empty() && error == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
 }
 
 // Ok for an https URL, or an http URL to this machine (a receiver beside the server).
@@ -67,14 +96,17 @@ Status check_url(std::string_view url) {
   std::string host = host_of(url);
   bool plain_http = url.starts_with("http://");
   bool valid = !host.empty() && url.size() <= kMaxUrlBytes &&
-               url.find_first_of(" \t\r\n") == std::string_view::npos && (!plain_http || is_loopback_host(host));
+               url.find_first_of(" \t\r\n") == std::string_view::npos && (!plain_http || is_loopback_host(host)) &&
+               !is_internal_host(host) && has_valid_port(url);
   if (valid) return Ok{};
   return invalid_body_problem(
       {{"/url",
-        {fmt::format("接收地址 {} 无效：应为 https:// 开头、不含用户名和空白、不超过 {} 字节的网址；http:// 只允许本机地址",
+        {fmt::format("接收地址 {} 无效：应为 https:// 开头、不含用户名和空白、端口为 1 到 65535、不超过 {} 字节的网址，"
+                     "且不指向内网地址；http:// 只允许本机地址",
                      quoted_excerpt(url), kMaxUrlBytes),
-         fmt::format("Receiver URL {} is invalid: send an https:// URL without credentials or spaces, at most {} bytes; "
-                     "http:// is allowed only for this machine",
+         fmt::format("Receiver URL {} is invalid: send an https:// URL without credentials or spaces, with a port "
+                     "from 1 to 65535, at most {} bytes, not aimed at a private network address; http:// is allowed "
+                     "only for this machine",
                      quoted_excerpt(url), kMaxUrlBytes)}}});
 }
 

@@ -174,7 +174,9 @@ TEST_CASE("subscriptions are checked and deleted", "[api][webhooks]") {
   ApiFixture api;
   for (const char* url : {"ftp://127.0.0.1/hook", "http://example.com/hook", "https://user:pw@example.com/",
                           "https:///nohost", "https://example.com/a b", "http://127.0.0.1.example.com/hook",
-                          "http://127.0.0/hook", "http://1270.0.0.1/hook"}) {
+                          "http://127.0.0/hook", "http://1270.0.0.1/hook", "https://10.0.0.1/hook",
+                          "https://169.254.169.254/latest", "https://192.168.1.1/", "https://[fe80::1]/",
+                          "http://127.0.0.1:0/hook", "http://127.0.0.1:99999/hook", "http://[::1]x.example.org/hook"}) {
     INFO(url);
     sitecycle::http::HttpResponse response = api.post("/api/v1/webhooks", json{{"url", url}}, actor_headers("district_eeb"));
     CHECK(response.status == 422);
