@@ -750,7 +750,9 @@ asio::awaitable<std::optional<UploadedFile>> HttpServer::Impl::read_upload(Conne
   UploadedFile upload;
   upload.path = path;
   upload.size = std::filesystem::file_size(path, ignored);
-  upload.sha256 = file_sha256(path);
+  // Hashing a large file takes a while, so it runs on a handler thread, not the I/O thread.
+  auto hash = [path] { return file_sha256(path); };
+  upload.sha256 = co_await async_run_on(*handler_pool, hash, asio::use_awaitable);
   if (upload.sha256.empty()) {
     std::filesystem::remove(path, ignored);
     spdlog::error("http_upload_hash_failed path=\"{}\"", path.string());
