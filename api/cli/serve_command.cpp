@@ -24,6 +24,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <sys/stat.h>
+
 namespace sitecycle::cli {
 
 namespace {
@@ -112,6 +114,9 @@ bool prepare_demo_tokens(IdentityStore& identities, const RoleCatalog& roles, co
 }  // namespace
 
 int run_serve(const ServeOptions& options, Language language) {
+  // Every file the server creates (the database and its -wal and -shm files, documents, demo
+  // tokens) holds case data or secrets, so only its owner may read it.
+  ::umask(0077);
   std::optional<ListenAddress> listen = parse_listen(options.listen);
   if (!listen) {
     print_error(language, fmt::format("--listen 的值 {} 无效；应为 主机:端口，例如 127.0.0.1:8080", options.listen),

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 #include <charconv>
 #include <fstream>
 
@@ -120,6 +122,33 @@ struct UploadTarget {
   UploadDescription description;
 };
 
+// The roles of the steps that carry documents of `kind`; empty when no step names the kind, so
+// that any role may upload it.
+std::set<std::string> roles_handing_in(const Workflow& workflow, std::string_view kind) {
+  std::set<std::string> roles;
+  for (const Transition& transition : workflow.transitions) {
+    bool carries = std::find(transition.documents.begin(), transition.documents.end(), kind) != transition.documents.end() ||
+                   std::find(transition.required_documents.begin(), transition.required_documents.end(), kind) !=
+                       transition.required_documents.end();
+    if (carries) roles.insert(transition.roles.begin(), transition.roles.end());
+  }
+  return roles;
+}
+
+// role_not_allowed unless the caller's role fires a step that carries the kind: a review opinion
+// comes from the reviewing bureau, a report from the consultancy.
+Status check_uploader(const RouteContext& context, const Workflow& workflow, std::string_view kind) {
+  std::set<std::string> roles = roles_handing_in(workflow, kind);
+  const std::string& role = context.principal->user.role;
+  if (roles.empty() || roles.contains(role)) return Ok{};
+  std::string names = fmt::format("{}", fmt::join(roles, ", "));
+  return make_problem(ErrorCode::role_not_allowed,
+                      {fmt::format("角色 {} 不能上传 {} 类文件：只有提交该文件的环节的角色可以上传（{}）", role, kind, names),
+                       fmt::format("Role {} may not upload documents of kind {}: only the roles of the steps that hand "
+                                   "them in may ({})",
+                                   role, kind, names)});
+}
+
 // The visible case an upload goes to, and the file's kind, title and media type.
 Result<UploadTarget> upload_target(const RouteContext& context) {
   Result<StoredCase> stored = visible_case(context);
@@ -133,6 +162,7 @@ Result<UploadTarget> upload_target(const RouteContext& context) {
   if (!workflow) return std::move(workflow).take_problem();
   Result<UploadDescription> description = read_description(context, **workflow);
   if (!description) return std::move(description).take_problem();
+  if (Status allowed = check_uploader(context, **workflow, description->kind); !allowed) return allowed.problem();
   return UploadTarget{std::move(stored).value(), std::move(description).value()};
 }
 

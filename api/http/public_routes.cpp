@@ -30,6 +30,11 @@ nlohmann::json public_entry(const StoredCase& stored, const WorkflowRegistry& re
     auto value = stored.data.find(field);
     entry[std::string(field)] = value == stored.data.end() ? nlohmann::json() : *value;
   }
+  // A published link must be a web address, never a script a browser would run.
+  const nlohmann::json& url = entry["listing_notice_url"];
+  if (url.is_string() && !url.get<std::string>().starts_with("https://") && !url.get<std::string>().starts_with("http://")) {
+    entry["listing_notice_url"] = nullptr;
+  }
   return entry;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <set>
@@ -81,9 +82,27 @@ FieldError document_error(std::size_t index, std::string zh_cn, std::string en) 
   return {fmt::format("/documents/{}", index), {std::move(zh_cn), std::move(en)}};
 }
 
-// The documents named in the body's `documents`: each a document of the case not handed in yet.
+// The transition `transition_id` of the case's workflow, or null when either is unknown (the
+// service then rejects the request).
+const Transition* transition_of(const RouteContext& context, const std::string& case_id, const std::string& transition_id,
+                                WorkflowPtr& workflow) {
+  std::optional<StoredCase> stored = context.service.store().find_case(case_id);
+  if (!stored) return nullptr;
+  workflow = context.service.registry().find(stored->workflow_id, stored->workflow_version);
+  return workflow ? workflow->find_transition(transition_id) : nullptr;
+}
+
+// Whether a role that may fire `transition` uploaded the document: a step hands in only what its
+// own side uploaded.
+bool uploaded_by_firing_side(const StoredDocument& document, const Transition* transition) {
+  if (transition == nullptr) return true;
+  return std::find(transition->roles.begin(), transition->roles.end(), document.uploaded_by.role) != transition->roles.end();
+}
+
+// The documents named in the body's `documents`: each a document of the case not handed in yet,
+// uploaded by a role that may fire the transition.
 Result<std::vector<AttachedDocument>> named_documents(const RouteContext& context, const std::string& case_id,
-                                                      const nlohmann::json& names) {
+                                                      const Transition* transition, const nlohmann::json& names) {
   std::vector<AttachedDocument> documents;
   std::vector<FieldError> errors;
   std::set<std::string> seen;
@@ -102,6 +121,10 @@ Result<std::vector<AttachedDocument>> named_documents(const RouteContext& contex
     } else if (document->event_id) {
       errors.push_back(document_error(i, fmt::format("文件 {} 已由之前的步骤提交；请上传新的文件", id),
                                       fmt::format("document {} was handed in by an earlier step; upload a new one", id)));
+    } else if (!uploaded_by_firing_side(*document, transition)) {
+      errors.push_back(document_error(
+          i, fmt::format("文件 {} 由角色 {} 上传，不能由本环节提交", id, document->uploaded_by.role),
+          fmt::format("document {} was uploaded by role {}, so this step cannot hand it in", id, document->uploaded_by.role)));
     } else if (!seen.insert(id).second) {
       errors.push_back(document_error(i, fmt::format("文件 {} 列了两次", id), fmt::format("document {} is listed twice", id)));
     } else {
@@ -113,14 +136,10 @@ Result<std::vector<AttachedDocument>> named_documents(const RouteContext& contex
 }
 
 // For each kind the transition carries or requires, the latest document of the case not handed
-// in yet.
+// in yet that a role firing it uploaded.
 std::vector<AttachedDocument> latest_documents(const RouteContext& context, const std::string& case_id,
-                                               const std::string& transition_id) {
+                                               const Transition* transition) {
   std::vector<AttachedDocument> documents;
-  std::optional<StoredCase> stored = context.service.store().find_case(case_id);
-  if (!stored) return documents;
-  WorkflowPtr workflow = context.service.registry().find(stored->workflow_id, stored->workflow_version);
-  const Transition* transition = workflow ? workflow->find_transition(transition_id) : nullptr;
   if (transition == nullptr) return documents;
 
   std::set<std::string> kinds(transition->documents.begin(), transition->documents.end());
@@ -128,7 +147,7 @@ std::vector<AttachedDocument> latest_documents(const RouteContext& context, cons
   std::vector<StoredDocument> uploaded = context.service.store().documents_of(case_id);
   for (const std::string& kind : kinds) {
     for (auto document = uploaded.rbegin(); document != uploaded.rend(); ++document) {
-      if (document->kind == kind && !document->event_id) {
+      if (document->kind == kind && !document->event_id && uploaded_by_firing_side(*document, transition)) {
         documents.push_back({document->id, document->kind});
         break;
       }
@@ -152,12 +171,14 @@ RouteResult fire_transition(const RouteContext& context) {
   // Fire the transition.
   FireRequest request = fire_request_from(context, *body, context.actor());
   request.expected_version = *expected_version;
+  WorkflowPtr workflow;
+  const Transition* transition = transition_of(context, case_id, request.transition.transition, workflow);
   if (body->contains("documents")) {
-    Result<std::vector<AttachedDocument>> named = named_documents(context, case_id, body->at("documents"));
+    Result<std::vector<AttachedDocument>> named = named_documents(context, case_id, transition, body->at("documents"));
     if (!named) return std::move(named).take_problem();
     request.transition.documents = std::move(named).value();
   } else {
-    request.transition.documents = latest_documents(context, case_id, request.transition.transition);
+    request.transition.documents = latest_documents(context, case_id, transition);
   }
   Result<CommandOutcome> outcome = context.service.fire(request, context.clock.now());
   if (!outcome) {

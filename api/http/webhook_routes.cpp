@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <charconv>
@@ -53,7 +54,10 @@ std::optional<std::array<int, 4>> ipv4_parts(std::string_view host) {
     if ((i < 3) == (dot == std::string_view::npos)) return std::nullopt;
     std::string_view part = host.substr(0, dot);
     auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), parts[i]);
-    if (part.empty() || part.size() > 3 || error != std::errc() || end != part.data() + part.size() || parts[i] > 255) {
+    // A leading zero reads as octal in some resolvers, so such parts are not accepted at all.
+    bool leading_zero = part.size() > 1 && part.front() == '0';
+    if (part.empty() || part.size() > 3 || leading_zero || error != std::errc() || end != part.data() + part.size() ||
+        parts[i] > 255) {
       return std::nullopt;
     }
     if (dot != std::string_view::npos) host.remove_prefix(dot + 1);
@@ -76,7 +80,29 @@ bool is_internal_host(std::string_view host) {
   (void)c;
   (void)d;
   return a == 0 || a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) || (a == 169 && b == 254) ||
-         (a == 100 && b >= 64 && b <= 127);
+         (a == 100 && b >= 64 && b <= 127) || a >= 224;
+}
+
+// Whether `host` is an IPv4 literal, [::1], or a DNS name whose last label is alphabetic and not a
+// special-use name. Numeric forms such as 2130706433, 0x7f000001 or 127.1, which resolvers read as
+// addresses, are neither. A name is not resolved here, so one that points at a private address
+// still passes.
+bool is_acceptable_host(std::string_view host) {
+  if (host.starts_with('[')) return host == "[::1]";
+  if (ipv4_parts(host)) return true;
+  if (host == "localhost") return true;
+  std::string_view last = host.substr(host.rfind('.') == std::string_view::npos ? 0 : host.rfind('.') + 1);
+  bool alphabetic = !last.empty() && std::all_of(last.begin(), last.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+  bool punycode = last.starts_with("xn--");
+  for (std::string_view reserved : {"internal", "local", "localhost", "lan", "intranet", "home", "corp", "localdomain"}) {
+    if (equals_ignoring_case(last, reserved)) return false;
+  }
+  bool valid_characters = std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+  return valid_characters && (alphabetic || punycode) && host.find("..") == std::string_view::npos;
 }
 
 // Whether the authority's port, if any, is a number from 1 to 65535.
@@ -95,9 +121,9 @@ bool has_valid_port(std::string_view url) {
 Status check_url(std::string_view url) {
   std::string host = host_of(url);
   bool plain_http = url.starts_with("http://");
-  bool valid = !host.empty() && url.size() <= kMaxUrlBytes &&
-               url.find_first_of(" \t\r\n") == std::string_view::npos && (!plain_http || is_loopback_host(host)) &&
-               !is_internal_host(host) && has_valid_port(url);
+  bool printable = std::all_of(url.begin(), url.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  bool valid = !host.empty() && url.size() <= kMaxUrlBytes && printable && is_acceptable_host(host) &&
+               (!plain_http || is_loopback_host(host)) && !is_internal_host(host) && has_valid_port(url);
   if (valid) return Ok{};
   return invalid_body_problem(
       {{"/url",

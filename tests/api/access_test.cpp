@@ -125,7 +125,7 @@ MatrixCases matrix_cases(const AccessFixture& api) {
     if (link.at("role") == "investigation") cases.investigation = link.at("case_id").get<std::string>();
   }
   http::HttpResponse uploaded = api.send("POST", "/api/v1/cases/" + cases.investigation + "/documents?kind=public_notice",
-                                         "demo_land_bureau", "公示材料");
+                                         "demo_district_eeb", "公示材料");
   if (uploaded.status != 201) throw std::runtime_error("uploading failed: " + uploaded.body);
   cases.document = body_of(uploaded).at("id").get<std::string>();
   return cases;
@@ -157,7 +157,7 @@ std::vector<Expectation> expectations_for(const std::string& user, const MatrixC
       {"GET", case_path + "/events", nullptr, on_parcel(200)},
       {"POST", case_path + "/transitions/update_details", json::object(), on_parcel(update)},
       {"POST", case_path + "/parties", json{{"org_id", "city_expert_panel"}}, on_parcel(grant)},
-      {"POST", documents + "?kind=investigation_report", "报告", on_parcel(201)},
+      {"POST", documents + "?kind=public_notice", "公示", on_parcel(user == "demo_district_eeb" ? 201 : 403)},
       {"GET", documents, nullptr, on_parcel(200)},
       {"GET", documents + "/" + cases.document + "/content", nullptr, on_parcel(200)},
       {"GET", "/api/v1/stream", nullptr, when_signed_in(200)},

@@ -97,6 +97,12 @@ TEST_CASE("uploads are checked first", "[api][documents]") {
   }
   CHECK(body_of(api.get("/api/v1/cases/" + investigation + "/documents")).at("total") == 0);
   CHECK(upload(api, "no_such_case", "?kind=investigation_report", "x").status == 404);
+
+  // Only the side that hands a kind in may upload it: the report comes from the consultancy.
+  sitecycle::http::HttpResponse by_bureau =
+      upload(api, investigation, "?kind=investigation_report", "x", actor_headers("district_eeb"));
+  CHECK(by_bureau.status == 403);
+  CHECK(body_of(by_bureau).at("code") == "role_not_allowed");
 }
 
 TEST_CASE("download matches upload, stored once", "[api][documents]") {

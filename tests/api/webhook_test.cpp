@@ -176,11 +176,17 @@ TEST_CASE("subscriptions are checked and deleted", "[api][webhooks]") {
                           "https:///nohost", "https://example.com/a b", "http://127.0.0.1.example.com/hook",
                           "http://127.0.0/hook", "http://1270.0.0.1/hook", "https://10.0.0.1/hook",
                           "https://169.254.169.254/latest", "https://192.168.1.1/", "https://[fe80::1]/",
-                          "http://127.0.0.1:0/hook", "http://127.0.0.1:99999/hook", "http://[::1]x.example.org/hook"}) {
+                          "http://127.0.0.1:0/hook", "http://127.0.0.1:99999/hook", "http://[::1]x.example.org/hook",
+                          "https://167772161/", "https://2130706433:8080/hook", "https://0x7f000001/", "https://0177.0.0.1/",
+                          "https://127.1/", "https://224.0.0.1/", "https://metadata.google.internal/",
+                          "https://例子.测试/"}) {
     INFO(url);
     sitecycle::http::HttpResponse response = api.post("/api/v1/webhooks", json{{"url", url}}, actor_headers("district_eeb"));
     CHECK(response.status == 422);
   }
+  std::string with_nul("https://receiver.example.org/\0x", 31);
+  CHECK(api.post("/api/v1/webhooks", json{{"url", with_nul}}, actor_headers("district_eeb")).status == 422);
+
   auto [subscription, secret] = subscribe(api, "district_eeb", "https://receiver.example.org/sitecycle");
   CHECK(secret.rfind("whsec_", 0) == 0);
   json listed = body_of(api.get("/api/v1/webhooks", actor_headers("district_eeb")));
