@@ -69,7 +69,7 @@ int WebhookDispatcher::deliver(const WebhookSubscription& subscription, Instant 
 }
 
 void WebhookDispatcher::start() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard guard(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] {

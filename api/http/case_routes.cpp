@@ -116,7 +116,12 @@ RouteResult list_cases(const RouteContext& context) {
   Result<std::optional<std::string>> state = read_query_value(context.request, "state");
   if (!state) return std::move(state).take_problem();
 
-  CaseQuery query{context.scope(), *workflow, *state, paging->limit, paging->offset};
+  CaseQuery query;
+  query.scope = context.scope();
+  query.workflow_id = *workflow;
+  query.state = *state;
+  query.limit = paging->limit;
+  query.offset = paging->offset;
   Page<StoredCase> page = context.service.store().list_cases(query);
 
   nlohmann::json items = nlohmann::json::array();

@@ -355,40 +355,40 @@ TEST_CASE("list_cases filters, pages and counts", "[sqlite]") {
     CHECK(ids_of(page.items) == std::vector<std::string>{"survey_a", "parcel_a", "parcel_b", "parcel_c"});
   }
   SECTION("workflow filter") {
-    auto page = store->list_cases(CaseQuery{{}, "parcel", std::nullopt, 50, 0});
+    auto page = store->list_cases(CaseQuery{{}, "parcel", std::nullopt, 50, 0, std::nullopt});
     CHECK(page.total == 3);
     CHECK(ids_of(page.items) == std::vector<std::string>{"parcel_a", "parcel_b", "parcel_c"});
   }
   SECTION("state filter") {
-    auto page = store->list_cases(CaseQuery{{}, std::nullopt, "registered", 50, 0});
+    auto page = store->list_cases(CaseQuery{{}, std::nullopt, "registered", 50, 0, std::nullopt});
     CHECK(page.total == 3);
     CHECK(ids_of(page.items) == std::vector<std::string>{"survey_a", "parcel_a", "parcel_b"});
   }
   SECTION("workflow and state filters together") {
-    auto page = store->list_cases(CaseQuery{{}, "parcel", "registered", 50, 0});
+    auto page = store->list_cases(CaseQuery{{}, "parcel", "registered", 50, 0, std::nullopt});
     CHECK(page.total == 2);
     CHECK(ids_of(page.items) == std::vector<std::string>{"parcel_a", "parcel_b"});
   }
   SECTION("pages keep the total of all matches") {
-    auto first = store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 3, 0});
-    auto second = store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 3, 3});
+    auto first = store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 3, 0, std::nullopt});
+    auto second = store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 3, 3, std::nullopt});
     CHECK(first.total == 4);
     CHECK(second.total == 4);
     CHECK(ids_of(first.items) == std::vector<std::string>{"survey_a", "parcel_a", "parcel_b"});
     CHECK(ids_of(second.items) == std::vector<std::string>{"parcel_c"});
   }
   SECTION("no match") {
-    auto page = store->list_cases(CaseQuery{{}, "unknown_workflow", std::nullopt, 50, 0});
+    auto page = store->list_cases(CaseQuery{{}, "unknown_workflow", std::nullopt, 50, 0, std::nullopt});
     CHECK(page.total == 0);
     CHECK(page.items.empty());
   }
   SECTION("odd limits and offsets do not fail") {
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 0, 0}).items.empty());
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, -5, 0}).items.empty());
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, -5, 0}).total == 4);
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 2, -7}).items.size() == 2);
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 2, 1'000'000}).items.empty());
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, INT64_MAX, INT64_MAX}).items.empty());
+    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 0, 0, std::nullopt}).items.empty());
+    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, -5, 0, std::nullopt}).items.empty());
+    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, -5, 0, std::nullopt}).total == 4);
+    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 2, -7, std::nullopt}).items.size() == 2);
+    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 2, 1'000'000, std::nullopt}).items.empty());
+    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, INT64_MAX, INT64_MAX, std::nullopt}).items.empty());
   }
 }
 
