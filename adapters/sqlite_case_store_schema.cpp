@@ -164,7 +164,7 @@ constexpr std::string_view kCreateIdentityTables[] = {
     " granted_by TEXT NOT NULL,"
     " granted_at TEXT NOT NULL,"
     " PRIMARY KEY (case_id, org_id))",
-    // Row-level access asks whether an organisation acted on a case.
+    // Row-level access looks up whether an organisation acted on a case.
     "CREATE INDEX events_by_actor_org ON events (actor_org, case_id)",
 };
 

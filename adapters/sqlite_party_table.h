@@ -11,7 +11,7 @@
 
 namespace sitecycle::sqlite {
 
-// Returns false when the organisation already holds a grant for the case.
+// Returns false when the organisation already has a grant for the case.
 bool insert_case_party(soci::session& session, const CaseParty& party);
 
 std::vector<CaseParty> parties_of(soci::session& session, std::string_view case_id);

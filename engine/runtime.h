@@ -62,8 +62,9 @@ struct AppliedTransition {
 // Authorises the actor's role, checks the input against the schema and the required documents,
 // evaluates the guard, and computes the new state, data and outward effects. Rejections carry
 // no_such_transition, role_not_allowed, invalid_input, documents_missing (naming each missing
-// kind), guard_failed (naming the condition and any blocking case) or case_closed. `settings` holds the case's values of the workflow settings (see
-// resolve_settings); without it, guards reading `setting.NAME` find no value.
+// kind), guard_failed (naming the condition and any blocking case) or case_closed. `settings`
+// contains the case's values of the workflow settings (see resolve_settings); without it, guards
+// reading `setting.NAME` find no value.
 Result<AppliedTransition> apply_transition(const Workflow& workflow, const StoredCase& current,
                                            const LinkedCases& linked,
                                            const TransitionRequest& request, const Moment& now,
