@@ -23,7 +23,9 @@ nlohmann::json transition_json(const Transition& transition) {
           {"from", transition.from},
           {"to", transition.to ? nlohmann::json(*transition.to) : nlohmann::json(nullptr)},
           {"roles", transition.roles},
-          {"documents", transition.documents}};
+          {"input", {{"required", transition.input.required}, {"optional", transition.input.optional}}},
+          {"documents", transition.documents},
+          {"required_documents", transition.required_documents}};
 }
 
 nlohmann::json document_kind_json(const DocumentKind& document) {

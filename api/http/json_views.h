@@ -15,7 +15,8 @@
 namespace sitecycle::http {
 
 // {id, version, title, states: [{id, title, initial, final}],
-//  transitions: [{id, title, from, to, roles}]}.
+//  transitions: [{id, title, from, to, roles, input: {required, optional}, documents,
+//  required_documents}]}.
 nlohmann::json workflow_json(const Workflow& workflow);
 
 // {id, workflow, workflow_version, state, state_title, version, closed, created_at, updated_at,

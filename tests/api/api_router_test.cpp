@@ -89,7 +89,11 @@ TEST_CASE("workflows list documents and settings", "[api]") {
   CHECK(investigation.at("settings").at(0).at("default") == true);
   CHECK(investigation.at("settings").at(0).at("source_status") == "setting");
   CHECK(investigation.at("settings").at(0).at("basis").is_null());
-  CHECK(investigation.at("transitions").at(0).at("documents") == json{"investigation_report"});
+  const json& submit = investigation.at("transitions").at(0);
+  CHECK(submit.at("documents") == json{"investigation_report"});
+  CHECK(submit.at("required_documents") == json{"investigation_report"});
+  CHECK(submit.at("input").at("required") == json{"evaluated_class", "conclusion"});
+  CHECK(submit.at("input").at("optional") == json::array());
 }
 
 TEST_CASE("workflows list pages", "[api]") {
