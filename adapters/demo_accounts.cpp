@@ -17,8 +17,8 @@ namespace sitecycle {
 namespace {
 
 // Demo organisations. The firms' ids are those the example scenarios record as actors, so a
-// demo firm may read the example cases it acted on. No name or credit code is invented: names say
-// what kind of body this is and that it is a demo.
+// demo firm may read the example cases it acted on. No name or credit code is invented: each name
+// gives the kind of body and marks it as a demo.
 struct DemoOrganisation {
   std::string_view id;
   OrganisationType type;

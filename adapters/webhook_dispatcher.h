@@ -3,9 +3,12 @@
 // attempt is retried after a back-off that doubles; after the last attempt the event is
 // dead-lettered and the subscription moves on.
 //
-// Each attempt is recorded before the subscription moves past the event, and the store moves
-// it once, so an event reaches a subscription that acknowledges it at most once per attempt and
-// is never skipped.
+// Each attempt is recorded before the subscription moves past the event, and the store moves it
+// past an event only once. So no event is passed over before it was delivered or dead-lettered.
+// Two workers may still send the same event, so receivers drop repeats by its id.
+//
+// NOTE: one thread sends to every subscription in turn, so a slow receiver (up to the sender's
+// 10 s timeout per attempt) delays the deliveries of other subscriptions.
 #pragma once
 
 #include "adapters/clock.h"

@@ -1,5 +1,5 @@
-// What a webhook receiver gets: a case event as a CloudEvents 1.0 JSON document (structured
-// mode), signed as Standard Webhooks describes (webhook-id, webhook-timestamp and
+// The message a webhook receiver gets: a case event as a CloudEvents 1.0 JSON document
+// (structured mode), signed as Standard Webhooks describes (webhook-id, webhook-timestamp and
 // webhook-signature "v1,<base64 HMAC-SHA256 of id.timestamp.body>").
 #pragma once
 

@@ -67,7 +67,7 @@ struct StoredEvent {
   nlohmann::json effects = nlohmann::json::array();
 };
 
-// Which cases a caller may see (organisation.h builds it). A case is in scope when its
+// The set of cases a caller may see (organisation.h builds it). A case is in scope when its
 // data.district is `district`, when `party_org` acted on it or was granted access to it, or when
 // `credit_code` is one of its data's top-level values. No member set means every case.
 struct CaseScope {

@@ -72,7 +72,7 @@ void report_demo(const DemoLoadReport& report, Language language) {
   for (const std::string& error : report.errors) std::cerr << error << '\n';
 }
 
-// Makes the database file readable by its owner only: it holds every case and the webhook
+// Makes the database file readable by its owner only, because it contains every case and the webhook
 // secrets. SQLite gives its -wal and -shm files the database file's permissions.
 void restrict_to_owner(const std::string& database) {
   if (database == ":memory:") return;
@@ -115,7 +115,7 @@ bool prepare_demo_tokens(IdentityStore& identities, const RoleCatalog& roles, co
 
 int run_serve(const ServeOptions& options, Language language) {
   // Every file the server creates (the database and its -wal and -shm files, documents, demo
-  // tokens) holds case data or secrets, so only its owner may read it.
+  // tokens) contains case data or secrets, so only its owner may read it.
   ::umask(0077);
   std::optional<ListenAddress> listen = parse_listen(options.listen);
   if (!listen) {

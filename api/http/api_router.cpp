@@ -52,7 +52,7 @@ constexpr std::array<Route, 23> kRoutes{{
      &admit_document_upload},
     {"GET", "/api/v1/cases/{}/documents", &list_documents},
     {"GET", "/api/v1/cases/{}/documents/{}/content", &get_document_content},
-    // A kept response holds the subscription's secret: a client whose first response was lost
+    // A kept response contains the subscription's secret: a client whose first response was lost
     // never saw it, and the idempotency table is as private as the webhook table.
     {"POST", "/api/v1/webhooks", &create_webhook, Access::signed_in, Retry::idempotent},
     {"GET", "/api/v1/webhooks", &list_webhooks},

@@ -21,7 +21,7 @@ namespace sitecycle::http {
 
 // Routes (JSON unless noted, errors as application/problem+json). Every route but health, the
 // OpenAPI document, the public list and (by default) /metrics needs an `Authorization: Bearer`
-// token (authentication.h); without one it answers 401.
+// token (authentication.h). Without one it returns 401.
 //   GET  /metrics  (Prometheus text; open or behind a token, by ApiSettings::metrics_open)
 //   GET  /api/v1/health
 //   GET  /api/v1/openapi.json  (no token needed)
@@ -39,13 +39,13 @@ namespace sitecycle::http {
 //   GET  /api/v1/cases/{id}/documents/{document}/content
 //   POST /api/v1/webhooks, GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id},
 //   GET  /api/v1/webhooks/{id}/deliveries?limit=
-//   GET  /api/v1/stream?after=  (text/event-stream of the events of the cases the caller sees)
+//   GET  /api/v1/stream?after=  (text/event-stream of the events of the cases the caller may read)
 //   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
 //   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
 //   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
 // The token's user is the actor: their role, organisation and id. Cases, events and deadlines
 // are limited to the cases the caller's organisation may see (organisation.h); another case
-// answers 404. POSTs that create something or fire a transition accept an Idempotency-Key
+// returns 404. POSTs that create something or fire a transition accept an Idempotency-Key
 // (idempotency.h). Accept-Language picks zh-CN (default) or en for titles and details.
 //
 // Thread-safety: handle() may run on several threads at once. The router holds no mutable
@@ -64,7 +64,7 @@ struct ApiSettings {
   LockoutPolicy lockout;
   IdempotencyPolicy idempotency;
   std::uint64_t upload_limit = 200ull * 1024 * 1024;  // bytes per document
-  // Whether GET /metrics answers without a token. The server listens on loopback addresses
+  // Whether GET /metrics responds without a token. The server listens on loopback addresses
   // only, so the default is open; a proxy that exposes it should turn this off.
   bool metrics_open = true;
 };

@@ -106,8 +106,8 @@ void Authenticator::record_denied(const Principal* principal, const HttpRequest&
 
 // Counts a failed sign-in against the address, and against the user when a known token came with
 // a wrong secret, and audits it. While the address or that user is locked out, the failure gets
-// locked_out and is neither counted nor audited again; one locked_out record marks the moment
-// the lock began.
+// locked_out and is neither counted nor audited again. One locked_out record marks when the lock
+// began.
 Problem Authenticator::fail(const HttpRequest& request, std::string_view user_id, bool wrong_secret,
                             std::string_view detail) const {
   Instant now = clock_.now().instant;

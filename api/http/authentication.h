@@ -1,6 +1,6 @@
-// Who is calling: the Bearer token of a request resolved to a user, their organisation, the
-// actor recorded on events and the cases they may see. Failed sign-ins are counted and lead to
-// a lock-out; every failure and every denied action is written to the audit trail.
+// Authentication of API callers: the Bearer token of a request resolved to a user, their
+// organisation, the actor recorded on events and the cases they may see. Failed sign-ins are
+// counted and lead to a lock-out. Every failure and every denied action is audited.
 #pragma once
 
 #include "adapters/clock.h"
@@ -23,9 +23,9 @@ struct Principal {
 };
 
 // When failed sign-ins lock a subject out. A wrong secret for a known token counts against its
-// user; every failure counts against the client's address. A lock refuses further failed
-// attempts with locked_out; a request with a valid token still passes, so that nobody can lock
-// a user or a whole proxy's clients out by sending bad tokens (the secrets are 256-bit random
+// user; every failure counts against the client's address. A lock rejects further failed
+// attempts with locked_out, while a request with a valid token still passes. So bad tokens
+// cannot lock a user or a whole proxy's clients out (the secrets are 256-bit random
 // values, so guessing them is not what the lock defends against).
 struct LockoutPolicy {
   int user_failures = 5;

@@ -75,7 +75,7 @@ struct HttpResponse {
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 // Which requests the transport streams to a file, and the check it runs on their headers first,
-// so that a refused upload is answered before its body is read. Empty functions mean no uploads.
+// so that a rejected upload gets its response before its body is read. Empty functions mean no uploads.
 struct UploadRules {
   // Whether the request (headers only, no body) is an upload.
   std::function<bool(const HttpRequest&)> is_upload;

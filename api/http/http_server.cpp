@@ -647,9 +647,9 @@ asio::awaitable<bool> HttpServer::Impl::read_header(Connection& connection, beas
   beast::tcp_stream& stream = connection.stream;
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
-  // Beast checks a declared Content-Length against this limit while it reads the header, before
-  // the server can tell whether the request is an upload, so the header is read with the larger of
-  // the two limits and read_body() applies the body limit.
+  // Beast checks a declared Content-Length against this limit while it reads the header. The
+  // server cannot tell yet whether the request is an upload, so the header is read with the larger
+  // of the two limits, and read_body() applies the body limit.
   parser.body_limit(uploads.is_upload ? std::max<std::uint64_t>(options.body_limit, uploads.size_limit)
                                       : options.body_limit);
 

@@ -49,7 +49,8 @@ Problem in_progress_problem(std::string_view key) {
                    quoted_excerpt(key))});
 }
 
-// What makes two requests the same: method, target and body (an upload by its hash).
+// Returns the fingerprint that makes two requests the same: method, target and body (an upload
+// by its hash).
 std::string fingerprint_of(const HttpRequest& request) {
   std::string content = request.upload ? "sha256:" + request.upload->sha256 : request.body;
   return sha256_hex(request.method + "\n" + request.target + "\n" + content);

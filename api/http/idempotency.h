@@ -1,6 +1,6 @@
-// Idempotency-Key on the POSTs that create something or fire a transition: the first response
-// to a (user, key) is kept for 24 hours and sent again for a retry with the same request; the
-// same key with another request gets 422, and while the first still runs, 409.
+// Idempotency-Key on the POSTs that create something or fire a transition. The first response
+// to a (user, key) is kept for 24 hours and sent again for a retry with the same request. The
+// same key with another request gets 422, and gets 409 while the first request still runs.
 #pragma once
 
 #include "adapters/clock.h"

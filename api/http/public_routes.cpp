@@ -1,5 +1,5 @@
-// What the law requires to be published, readable without a token: the list of construction
-// land that needs risk control or remediation (建设用地土壤污染风险管控和修复名录,
+// Routes for what the law requires to be published, readable without a token: the list of
+// construction land that needs risk control or remediation (建设用地土壤污染风险管控和修复名录,
 // 土壤污染防治法第五十八条), with the fields of its public notice.
 #include "engine/organisation.h"
 #include "json_views.h"

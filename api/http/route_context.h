@@ -130,7 +130,7 @@ namespace sitecycle::http {
 // not_found for a case id, naming it.
 Problem case_not_found_problem(std::string_view case_id);
 
-// Ok when the case exists and the caller may see it. Otherwise not_found, the same answer for a
+// Ok when the case exists and the caller may see it. Otherwise not_found, the same response for a
 // case out of scope as for a missing one, so that ids of other organisations' cases do not leak;
 // the out-of-scope attempt is audited.
 Status require_visible_case(const RouteContext& context, std::string_view case_id);

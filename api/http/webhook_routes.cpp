@@ -83,6 +83,7 @@ bool is_internal_host(std::string_view host) {
          (a == 100 && b >= 64 && b <= 127) || a >= 224;
 }
 
+// NOTE: host names are not resolved, so a name that points at a private address passes.
 // Whether `host` is an IPv4 literal, [::1], or a DNS name whose last label is alphabetic and not a
 // special-use name. Numeric forms such as 2130706433, 0x7f000001 or 127.1, which resolvers read as
 // addresses, are neither. A name is not resolved here, so one that points at a private address

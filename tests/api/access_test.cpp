@@ -80,7 +80,7 @@ class AccessFixture {
   std::map<std::string, std::string> tokens_;
 };
 
-// The demo users whose organisation sees a Pudong parcel created by the Pudong land bureau:
+// The demo users whose organisation may read a Pudong parcel created by the Pudong land bureau:
 // city-level bodies and Pudong's own. The rest (other districts, firms, evaluators and
 // enterprises) get 404.
 const std::set<std::string> kSeesPudongParcel{
@@ -136,7 +136,10 @@ std::vector<Expectation> expectations_for(const std::string& user, const MatrixC
   const bool signed_in = !user.empty();
   const bool sees = kSeesPudongParcel.contains(user);
   auto when_signed_in = [&](int status) { return signed_in ? status : 401; };
-  auto on_parcel = [&](int status) { return !signed_in ? 401 : sees ? status : 404; };
+  auto on_parcel = [&](int status) {
+    if (!signed_in) return 401;
+    return sees ? status : 404;
+  };
 
   int create = kCreatesPudongParcel.contains(user) ? 201 : 403;
   int update = kUpdatesDetails.contains(user) ? 200 : 403;
@@ -185,7 +188,7 @@ TEST_CASE("authorisation matrix of roles and routes", "[api][access]") {
       INFO((user.empty() ? "anonymous" : user) << " " << expected.method << " " << expected.target);
       http::HttpResponse response = api.send(expected.method, expected.target, user, expected.body);
       INFO(response.body);
-      // A second grant of the same organisation answers 200 instead of 201.
+      // A second grant of the same organisation returns 200 instead of 201.
       if (expected.status == 201 && expected.target.ends_with("/parties")) {
         CHECK((response.status == 201 || response.status == 200));
       } else {
@@ -211,13 +214,13 @@ TEST_CASE("firm reads only its own cases", "[api][access]") {
 
     CHECK(api.send("GET", path, "demo_consultant").status == 200);
     CHECK(body_of(api.send("GET", "/api/v1/cases", "demo_consultant")).at("total") == 1);
-    // Another consultancy still gets 404, the answer for a case that does not exist.
+    // Another consultancy still gets 404, the response for a case that does not exist.
     http::HttpResponse other = api.send("GET", path, "demo_consultant_b");
     CHECK(other.status == 404);
     CHECK(body_of(other).at("code") == "not_found");
     CHECK(body_of(api.send("GET", "/api/v1/cases", "demo_consultant_b")).at("total") == 0);
 
-    // A firm that sees the case still may not grant others.
+    // A firm that may read the case still may not grant others.
     http::HttpResponse by_firm = api.send("POST", path + "/parties", "demo_consultant", json{{"org_id", "shanghai_huanzuan"}});
     CHECK(by_firm.status == 403);
     CHECK(body_of(by_firm).at("code") == "forbidden");

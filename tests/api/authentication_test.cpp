@@ -70,7 +70,7 @@ TEST_CASE("invalid tokens get 401", "[api][auth]") {
       CHECK(response.status == 401);
       CHECK(body_of(response).at("code") == "unauthenticated");
       CHECK(header_of(response, "WWW-Authenticate") == "Bearer realm=\"sitecycle\"");
-      // The answer never echoes the token.
+      // The response does not echo the token.
       if (bad.size() > 20) CHECK(response.body.find(bad) == std::string::npos);
     }
   }
@@ -98,7 +98,7 @@ TEST_CASE("failures lock the user out", "[api][auth]") {
   CHECK(body_of(locked).at("code") == "locked_out");
   CHECK(header_of(locked, "Retry-After") == "900");
   CHECK(api.identities().audit_records(1, 0).total == audited);
-  // Whoever holds the right secret is not locked out by someone who only knows the token's id.
+  // The holder of the right secret is not locked out by someone who only has the token's id.
   CHECK(api.get("/api/v1/me", bearer(token)).status == 200);
 
   api.clock().advance(std::chrono::minutes(16));

@@ -563,7 +563,7 @@ TEST_CASE("event stream sends visible events", "[api][stream]") {
                           {"other_firm", OrganisationType::firm, "", {"另一企业", "Another firm"}, "", api.clock.now().instant},
                           {"firm_user"});
 
-  // Two listeners: the city bureau's observer sees every case, the firm none of them.
+  // Two listeners: the city bureau's observer may read every case, the firm none of them.
   auto listen = [&api](const std::string& role, std::string& received, std::atomic<bool>& done) {
     httplib::Client client("127.0.0.1", api.port);
     client.set_read_timeout(10, 0);

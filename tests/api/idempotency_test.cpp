@@ -1,4 +1,4 @@
-// Idempotency-Key: a retry is answered from the first response, once.
+// Idempotency-Key: a retry gets the first response again and runs nothing twice.
 #include "adapters/workflow_files.h"
 #include "api_fixture.h"
 
@@ -66,7 +66,7 @@ TEST_CASE("a retried transition fires once", "[api][idempotency]") {
   CHECK(retry.body == first.body);
   CHECK(api.case_footprint(site) == "registered v2, 2 events");
 
-  // A rejection is kept too: the retry gets the same answer without running again.
+  // A rejection is kept too: the retry gets the same response without running again.
   sitecycle::http::HttpResponse refused = api.post(target, json::object(), with_key("land_bureau", "remark-2"));
   CHECK(refused.status == 422);
   CHECK(api.post(target, json::object(), with_key("land_bureau", "remark-2")).body == refused.body);
@@ -80,7 +80,7 @@ TEST_CASE("malformed or busy keys are refused", "[api][idempotency]") {
     CHECK(response.status == 400);
   }
 
-  // The same request, claimed by another server thread that has not answered yet.
+  // The same request, claimed by another server thread that has not responded yet.
   SqliteIdempotencyStore store(api.store().path());
   Instant now = api.clock().now().instant;
   std::string fingerprint = sha256_hex("POST\n/api/v1/cases\n" + kNewSite.dump());

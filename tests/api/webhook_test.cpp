@@ -28,7 +28,7 @@ struct Received {
   std::string body;
 };
 
-// An HTTP receiver on 127.0.0.1 that answers 500 to its first `failures` requests, then 204.
+// An HTTP receiver on 127.0.0.1 that returns 500 to its first `failures` requests, then 204.
 class Receiver {
  public:
   explicit Receiver(int failures) : failures_(failures) {
