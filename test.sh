@@ -19,4 +19,9 @@ cmake --build build/asan -- -j"$(nproc)"
 export TZ=UTC
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+# The PostgreSQL store's tests connect to $SITECYCLE_TEST_POSTGRESQL. The cluster starts after the
+# TZ export, so initdb sets its time zone to UTC, and an EXIT trap stops it whatever ctest returns.
+source tests/postgresql/throwaway_cluster.sh
+sitecycle_start_throwaway_postgresql
 ctest --test-dir build/asan --output-on-failure -j"$(nproc)" --timeout 300

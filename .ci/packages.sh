@@ -1,14 +1,17 @@
 # Debian 12 packages that sitecycle builds, runs and tests with, and an installer that adds the
 # missing ones. Sourced by run.sh and test.sh.
 
-# Build and run time.
+# Build and run time. libpq-dev is for SOCI's postgresql backend, which links libpq.
 SITECYCLE_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
-  libboost1.81-dev libsoci-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
+  libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata libssl-dev libsodium-dev libcurl4-openssl-dev
 )
 # Tests only. node runs the npm package that the calendar tests compare the holiday calendars with.
-SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev nodejs)
+# postgresql pulls postgresql-15, whose server tests/postgresql/throwaway_cluster.sh starts for the
+# tests. Installing it also creates the system cluster postgresql@15-main on port 5432, and starts
+# it where services can run. The tests neither use nor touch that cluster.
+SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev nodejs postgresql)
 
 # That npm package, pinned to one version so that its holiday data cannot change under the tests.
 SITECYCLE_CHINESE_DAYS_VERSION=1.5.7

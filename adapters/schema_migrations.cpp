@@ -1,7 +1,8 @@
 #include "adapters/schema_migrations.h"
 
-#include "adapters/sqlite_error.h"
-#include "adapters/sqlite_transaction.h"
+#include "adapters/sql_dialect.h"
+#include "adapters/sql_error.h"
+#include "adapters/sql_transaction.h"
 #include "engine/instant.h"
 #include "engine/result.h"
 
@@ -12,7 +13,7 @@
 #include <set>
 #include <string>
 
-namespace sitecycle::sqlite {
+namespace sitecycle::sql {
 
 namespace {
 
@@ -62,10 +63,41 @@ void apply_one(soci::session& session, const Migration& migration, std::string_v
                migration.name);
 }
 
+// Holds PostgreSQL's migration lock (a session-level advisory lock) while it lives, so that
+// nodes starting together apply each migration once, one after another. SQLite's write lock
+// does the same for processes opening one file.
+class MigrationLock {
+ public:
+  MigrationLock(soci::session& session, std::string_view database) : session_(session), database_(database) {
+    if (backend_of(session_) != Backend::postgresql) return;
+    translate_soci_errors({database_, "take the migration lock"},
+                          [&] { session_ << "SELECT pg_advisory_lock(" + std::to_string(kMigrationLockKey) + ")"; });
+    held_ = true;
+  }
+  ~MigrationLock() {
+    if (!held_) return;
+    try {
+      session_ << "SELECT pg_advisory_unlock(" + std::to_string(kMigrationLockKey) + ")";
+    } catch (const std::exception& error) {
+      spdlog::error("migration lock not released: database=\"{}\" error=\"{}\"", database_, error.what());
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  // "sitemigr" in ASCII, shortened to fit a bigint.
+  static constexpr long long kMigrationLockKey = 0x736974656d6967LL;
+  soci::session& session_;
+  std::string_view database_;
+  bool held_ = false;
+};
+
 }  // namespace
 
 void apply_migrations(soci::session& session, std::span<const Migration> migrations,
                       std::string_view database) {
+  MigrationLock lock(session, database);
   const std::set<int> recorded = translate_soci_errors({database, "read schema_migrations"}, [&] {
     session << kCreateMigrationTable;
     return recorded_versions(session);
@@ -74,7 +106,7 @@ void apply_migrations(soci::session& session, std::span<const Migration> migrati
   const int newest_known = migrations.empty() ? 0 : migrations.back().version;
   if (!recorded.empty() && *recorded.rbegin() > newest_known) {
     throw StoreError(
-        fmt::format("SQLite store {}: database schema version {} is newer than this sitecycle supports ({}); "
+        fmt::format("{}: database schema version {} is newer than this sitecycle supports ({}); "
                     "upgrade sitecycle",
                     database, *recorded.rbegin(), newest_known));
   }
@@ -87,4 +119,4 @@ void apply_migrations(soci::session& session, std::span<const Migration> migrati
   }
 }
 
-}  // namespace sitecycle::sqlite
+}  // namespace sitecycle::sql

@@ -10,7 +10,7 @@
 #include <span>
 #include <string_view>
 
-namespace sitecycle::sqlite {
+namespace sitecycle::sql {
 
 struct Migration {
   int version = 0;  // 1, 2, 3 ...; never renumbered once released
@@ -28,4 +28,4 @@ struct Migration {
 void apply_migrations(soci::session& session, std::span<const Migration> migrations,
                       std::string_view database);
 
-}  // namespace sitecycle::sqlite
+}  // namespace sitecycle::sql

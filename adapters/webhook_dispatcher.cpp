@@ -33,8 +33,27 @@ int WebhookDispatcher::run_once() {
   return attempts;
 }
 
-// Delivers the subscription's next events until one fails or the batch is done.
+// Delivers under the subscription's lease, or skips the subscription while another node holds it.
 int WebhookDispatcher::deliver(const WebhookSubscription& subscription, Instant now) {
+  if (!webhooks_.take_lease(subscription.id, policy_.lease_holder, now, now + policy_.lease)) return 0;
+  struct LeaseRelease {
+    WebhookStore& store;
+    const WebhookSubscription& subscription;
+    const std::string& holder;
+    ~LeaseRelease() {
+      try {
+        store.release_lease(subscription.id, holder);
+      } catch (const std::exception& error) {
+        // The lease then runs out on its own.
+        spdlog::warn("webhook_lease_not_released subscription={} error=\"{}\"", subscription.id, error.what());
+      }
+    }
+  } release{webhooks_, subscription, policy_.lease_holder};
+  return deliver_leased(subscription, now);
+}
+
+// Delivers the subscription's next events until one fails, the batch is done, or the lease is lost.
+int WebhookDispatcher::deliver_leased(const WebhookSubscription& subscription, Instant now) {
   std::optional<Organisation> organisation = identities_.find_organisation(subscription.org_id);
   if (!organisation) {
     spdlog::warn("webhook_organisation_missing subscription={} org={}", subscription.id, subscription.org_id);
@@ -46,6 +65,10 @@ int WebhookDispatcher::deliver(const WebhookSubscription& subscription, Instant 
   int attempts = 0;
   int attempt = subscription.attempts + 1;
   for (const StoredEvent& event : events) {
+    if (attempts > 0) {
+      now = clock_.now().instant;
+      if (!webhooks_.take_lease(subscription.id, policy_.lease_holder, now, now + policy_.lease)) return attempts;
+    }
     std::optional<StoredCase> stored = cases_.find_case(event.case_id);
     WebhookMessage message = signed_message(cloud_event(event, stored ? &*stored : nullptr), subscription.secret, now);
     SendResult sent = sender_.post(subscription.url, message);

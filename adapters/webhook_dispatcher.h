@@ -5,7 +5,10 @@
 //
 // Each attempt is recorded before the subscription moves past the event, and the store moves it
 // past an event only once. So no event is passed over before it was delivered or dead-lettered.
-// Two workers may still send the same event, so receivers drop repeats by its id.
+// On several nodes, a dispatcher delivers to a subscription only while it holds the
+// subscription's lease in the store, renewed before every attempt. A node that stops mid-attempt
+// leaves the lease to run out, and another node then sends that event again with the same id, so
+// receivers drop repeats by its id.
 //
 // NOTE: one thread sends to every subscription in turn, so a slow receiver (up to the sender's
 // 10 s timeout per attempt) delays the deliveries of other subscriptions.
@@ -20,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace sitecycle {
@@ -30,6 +34,10 @@ struct WebhookPolicy {
   std::chrono::seconds max_retry{3600};
   std::chrono::milliseconds poll_interval{1000};  // how often the thread looks for new events
   int batch = 100;                                 // events per subscription per run
+  // Names this dispatcher in the subscriptions' leases; unique per node.
+  std::string lease_holder = "local";
+  // Longer than one attempt (the sender's 10 s timeout), so a lease is renewed before it runs out.
+  std::chrono::seconds lease{60};
 };
 
 class WebhookDispatcher {
@@ -54,6 +62,7 @@ class WebhookDispatcher {
 
  private:
   int deliver(const WebhookSubscription& subscription, Instant now);
+  int deliver_leased(const WebhookSubscription& subscription, Instant now);
   std::chrono::seconds retry_delay(int attempt) const;
 
   WebhookStore& webhooks_;

@@ -33,7 +33,7 @@ Moment fixed_moment() {
 BenchStore::BenchStore(StoreLocation location) {
   // Step 1: a fresh database, so every benchmark starts from an empty file.
   if (location == StoreLocation::temporary_file) directory_.emplace();
-  store_ = std::make_unique<SqliteCaseStore>(database_path(directory_));
+  store_ = std::make_unique<SqlCaseStore>(database_path(directory_));
 
   // Step 2: the shipped workflows, loaded and pinned the way `sitecycle serve` does.
   LoadedWorkflows loaded = load_workflow_folder(SITECYCLE_WORKFLOWS_DIR);

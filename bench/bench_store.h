@@ -2,7 +2,7 @@
 // and a CaseService over it.
 #pragma once
 
-#include "adapters/sqlite_case_store.h"
+#include "adapters/sql_case_store.h"
 #include "engine/case_service.h"
 #include "engine/instant.h"
 #include "engine/workflow_registry.h"
@@ -41,7 +41,7 @@ class BenchStore {
 
  private:
   std::optional<testing::TempDirectory> directory_;  // empty for StoreLocation::in_memory
-  std::unique_ptr<SqliteCaseStore> store_;
+  std::unique_ptr<SqlCaseStore> store_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   std::unique_ptr<CaseService> service_;
   Moment now_{};

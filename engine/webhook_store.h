@@ -1,6 +1,6 @@
 // The webhook store port: subscriptions of organisations to the events of the cases they may
 // see, each with its place in the event log and the state of its next delivery. adapters/
-// implements it on SQLite, in the case store's file.
+// implements it on SQLite and PostgreSQL, in the case store's database.
 //
 // Delivery reads the events table, which commands append to in the transaction of their change,
 // so the event log is the outbox of webhooks: a change is delivered exactly when it committed.
@@ -59,6 +59,14 @@ class WebhookStore {
   virtual std::vector<WebhookSubscription> active_subscriptions() = 0;
   // Active subscriptions whose next attempt is due at `now` (or not scheduled).
   virtual std::vector<WebhookSubscription> due_subscriptions(Instant now) = 0;
+
+  // Takes the delivery lease of a subscription for `holder` until `until`, unless another holder's
+  // lease runs past `now`; the holder may renew its own. Returns false when another holder has
+  // it, and the caller then skips the subscription, so that two nodes never deliver to one
+  // subscription at once. A lease that ran out (its node stopped) may be taken over.
+  virtual bool take_lease(std::string_view subscription_id, std::string_view holder, Instant now, Instant until) = 0;
+  // Ends `holder`'s lease. Does nothing when another holder has it.
+  virtual void release_lease(std::string_view subscription_id, std::string_view holder) = 0;
 
   // Records an attempt. For "delivered" and "dead_lettered" the subscription moves past the
   // event and its attempts restart; for "failed" it counts the attempt and waits until

@@ -1,6 +1,7 @@
 // The sitecycle subcommands. Each returns a process exit code (cli_output.h).
 #pragma once
 
+#include "adapters/sql_database.h"
 #include "engine/localized_text.h"
 
 #include <cstdint>
@@ -25,6 +26,7 @@ int run_replay(const ReplayOptions& options, Language language);
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string database = "sqlite:var/sitecycle.db";
+  int database_pool = 8;  // PostgreSQL connections of this node
   std::string workflows_folder = "workflows";
   std::string examples_folder = "examples";
   bool demo = false;
@@ -38,5 +40,10 @@ int run_serve(const ServeOptions& options, Language language);
 
 // "sqlite:PATH" -> PATH; nullopt for anything else.
 std::optional<std::string> sqlite_path_of(const std::string& database_url);
+
+// The store a --db value names, with `pool_size` PostgreSQL connections. Prints the error and
+// returns nullopt when the value names no supported database.
+std::optional<sql::DatabaseTarget> database_target_of(const std::string& database_url, int pool_size,
+                                                      Language language);
 
 }  // namespace sitecycle::cli

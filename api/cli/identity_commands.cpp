@@ -2,7 +2,7 @@
 
 #include "adapters/api_token.h"
 #include "adapters/clock.h"
-#include "adapters/sqlite_identity_store.h"
+#include "adapters/sql_identity_store.h"
 #include "adapters/workflow_files.h"
 #include "api/cli/cli_output.h"
 #include "api/cli/commands.h"
@@ -44,23 +44,21 @@ int invalid_id(Language language, std::string_view option, std::string_view valu
                                  option, value));
 }
 
-// Opens the identity store. A command that only reads or changes existing rows needs the
+// Opens the identity store. A command that only reads or changes existing rows needs an SQLite
 // database file to exist; adding may create it.
-std::unique_ptr<SqliteIdentityStore> open_identities(const IdentityOptions& options, bool may_create, Language language) {
-  std::optional<std::string> path = sqlite_path_of(options.database);
-  if (!path) {
-    usage_error(language, fmt::format("不支持的数据库地址 {}；请使用 sqlite:路径，例如 sqlite:var/sitecycle.db", options.database),
-                fmt::format("unsupported database {}; use sqlite:PATH such as sqlite:var/sitecycle.db", options.database));
-    return nullptr;
-  }
+std::unique_ptr<SqlIdentityStore> open_identities(const IdentityOptions& options, bool may_create, Language language) {
+  // One connection: a command runs one statement at a time.
+  std::optional<sql::DatabaseTarget> target = database_target_of(options.database, 1, language);
+  if (!target) return nullptr;
   std::error_code error;
-  if (!may_create && !std::filesystem::exists(*path, error)) {
-    usage_error(language, fmt::format("数据库文件 {} 不存在；请用 --db 指定服务使用的数据库", *path),
-                fmt::format("the database file {} does not exist; name the server's database with --db", *path));
+  if (target->backend == sql::Backend::sqlite && !may_create && !std::filesystem::exists(target->location, error)) {
+    usage_error(language, fmt::format("数据库文件 {} 不存在；请用 --db 指定服务使用的数据库", target->location),
+                fmt::format("the database file {} does not exist; name the server's database with --db",
+                            target->location));
     return nullptr;
   }
   try {
-    return std::make_unique<SqliteIdentityStore>(*path);
+    return std::make_unique<SqlIdentityStore>(std::make_shared<sql::Database>(*target));
   } catch (const StoreError& failure) {
     usage_error(language, fmt::format("无法打开数据库：{}", failure.what()), fmt::format("cannot open the database: {}", failure.what()));
     return nullptr;
@@ -89,7 +87,7 @@ int add_organisation(const IdentityOptions& options, Language language) {
                                    "check character per GB 32100-2015)",
                                    options.credit_code));
   }
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, true, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, true, language);
   if (!identities) return kExitUsage;
 
   Organisation organisation{options.id, *type, options.district, {options.name_zh_cn, options.name_en},
@@ -104,7 +102,7 @@ int add_organisation(const IdentityOptions& options, Language language) {
 }
 
 int list_organisations(const IdentityOptions& options, Language language) {
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   std::cout << fmt::format("{:<28} {:<20} {:<10} {:<20} {}\n", "id", "type", "district", "credit_code", "name");
   for (const Organisation& organisation : identities->organisations()) {
@@ -148,7 +146,7 @@ int add_user(const IdentityOptions& options, Language language) {
     return usage_error(language, fmt::format("--role 的值 {} 不是 roles.yaml 中的角色；可选：{}", options.role, role_names(*roles)),
                        fmt::format("--role value {} is not a role of roles.yaml; one of: {}", options.role, role_names(*roles)));
   }
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   if (!identities->find_organisation(options.org)) {
     return usage_error(language, fmt::format("单位 {} 不存在；请先用 sitecycle orgs add 登记", options.org),
@@ -167,7 +165,7 @@ int add_user(const IdentityOptions& options, Language language) {
 }
 
 int list_users(const IdentityOptions& options, Language language) {
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   std::cout << fmt::format("{:<28} {:<28} {:<26} {:<9} {}\n", "id", "org", "role", "status", "name");
   for (const User& user : identities->users()) {
@@ -179,7 +177,7 @@ int list_users(const IdentityOptions& options, Language language) {
 }
 
 int set_user_disabled(const IdentityOptions& options, bool disabled, Language language) {
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   if (!identities->set_user_disabled(options.id, disabled)) {
     return usage_error(language, fmt::format("用户 {} 不存在；用 sitecycle users list 查看用户", options.id),
@@ -200,7 +198,7 @@ int issue_token(const IdentityOptions& options, Language language) {
                        fmt::format("invalid --expires-in-days value {}; expected a whole number from 1 to {}",
                                    *options.expires_in_days, kMaxTokenDays));
   }
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   std::optional<User> user = identities->find_user(options.user);
   if (!user || user->disabled) {
@@ -224,7 +222,7 @@ int issue_token(const IdentityOptions& options, Language language) {
 }
 
 int list_tokens(const IdentityOptions& options, Language language) {
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   if (!identities->find_user(options.user)) {
     return usage_error(language, fmt::format("用户 {} 不存在；用 sitecycle users list 查看用户", options.user),
@@ -240,7 +238,7 @@ int list_tokens(const IdentityOptions& options, Language language) {
 }
 
 int revoke_token(const IdentityOptions& options, Language language) {
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   std::optional<ApiToken> token = identities->find_token(options.id);
   if (!token) {
@@ -258,7 +256,7 @@ int revoke_token(const IdentityOptions& options, Language language) {
 }
 
 int list_audit(const IdentityOptions& options, Language language) {
-  std::unique_ptr<SqliteIdentityStore> identities = open_identities(options, false, language);
+  std::unique_ptr<SqlIdentityStore> identities = open_identities(options, false, language);
   if (!identities) return kExitUsage;
   Page<AuditRecord> page = identities->audit_records(options.limit, 0);
   std::cout << fmt::format("{:<21} {:<15} {:<24} {:<16} {:<7} {:<32} {}\n", "at", "kind", "user", "address", "method",
@@ -275,7 +273,8 @@ int list_audit(const IdentityOptions& options, Language language) {
 }
 
 void add_common_options(CLI::App& command, IdentityOptions& options, std::string& language_flag) {
-  command.add_option("--db", options.database, "Store as sqlite:PATH (default sqlite:var/sitecycle.db)");
+  command.add_option("--db", options.database,
+                     "Store as sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE (default sqlite:var/sitecycle.db)");
   command.add_option("--lang", language_flag, "Message language: zh-CN (default) or en")
       ->check(CLI::IsMember({"zh-CN", "zh", "en"}));
 }

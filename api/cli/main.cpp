@@ -74,13 +74,17 @@ int main(int argc, char** argv) {
   ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API");
   serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
-  serve->add_option("--db", serve_options.database, "Store as sqlite:PATH (default sqlite:var/sitecycle.db)");
+  serve->add_option("--db", serve_options.database,
+                    "Store as sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE (default sqlite:var/sitecycle.db)");
+  serve->add_option("--db-pool", serve_options.database_pool, "PostgreSQL connections of this node (default 8)")
+      ->check(CLI::Range(1, 512));
   serve->add_option("--workflows", serve_options.workflows_folder, "Workflows folder (default: workflows)");
   serve->add_option("--examples", serve_options.examples_folder, "Example scenarios loaded by --demo (default: examples)");
   serve->add_flag("--demo", serve_options.demo, "Load the example cases (idempotent)");
   serve->add_option("--now", serve_options.now, "Start the clock at this instant (ISO 8601); it then runs on");
   serve->add_option("--documents", serve_options.documents_folder,
-                    "Folder of uploaded documents (default: documents beside the database file)");
+                    "Folder of uploaded documents (default: documents beside the SQLite file; required with "
+                    "PostgreSQL, shared by every node)");
   serve->add_option("--upload-limit", serve_options.upload_limit_mib, "Largest document upload in MiB (default 200)")
       ->check(CLI::Range(1, 4096));
   serve->add_flag("--metrics-need-token", serve_options.metrics_need_token,

@@ -1,6 +1,6 @@
 #include "adapters/clock.h"
 #include "adapters/scenario_runner.h"
-#include "adapters/sqlite_case_store.h"
+#include "adapters/sql_case_store.h"
 #include "api/cli/cli_output.h"
 #include "api/cli/commands.h"
 
@@ -32,9 +32,9 @@ int run_replay(const ReplayOptions& options, Language language) {
     start = *parsed;
   }
 
-  std::unique_ptr<SqliteCaseStore> store;
+  std::unique_ptr<SqlCaseStore> store;
   try {
-    store = std::make_unique<SqliteCaseStore>(path);
+    store = std::make_unique<SqlCaseStore>(path);
   } catch (const StoreError& error) {
     print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
     return kExitUsage;
@@ -65,6 +65,23 @@ int run_replay(const ReplayOptions& options, Language language) {
   std::cout << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   if (any_malformed) return kExitUsage;
   return any_failed ? kExitCheckFailed : kExitSuccess;
+}
+
+std::optional<sql::DatabaseTarget> database_target_of(const std::string& database_url, int pool_size,
+                                                      Language language) {
+  std::optional<sql::DatabaseTarget> target = sql::parse_database_target(database_url);
+  if (!target || (target->backend == sql::Backend::sqlite && target->location.empty())) {
+    print_error(language,
+                fmt::format("不支持的数据库地址 {}；请使用 sqlite:路径（例如 sqlite:var/sitecycle.db）或 "
+                            "postgresql://用户@主机:端口/数据库",
+                            database_url),
+                fmt::format("unsupported database {}; use sqlite:PATH (such as sqlite:var/sitecycle.db) or "
+                            "postgresql://USER@HOST:PORT/DATABASE",
+                            database_url));
+    return std::nullopt;
+  }
+  target->pool_size = pool_size;
+  return target;
 }
 
 std::optional<std::string> sqlite_path_of(const std::string& database_url) {

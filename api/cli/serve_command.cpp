@@ -4,10 +4,7 @@
 #include "adapters/demo_accounts.h"
 #include "adapters/demo_loader.h"
 #include "adapters/document_files.h"
-#include "adapters/sqlite_case_store.h"
-#include "adapters/sqlite_idempotency_store.h"
-#include "adapters/sqlite_identity_store.h"
-#include "adapters/sqlite_webhook_store.h"
+#include "adapters/store_set.h"
 #include "adapters/webhook_dispatcher.h"
 #include "adapters/webhook_sender.h"
 #include "adapters/workflow_files.h"
@@ -25,6 +22,7 @@
 #include <iostream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace sitecycle::cli {
 
@@ -72,32 +70,44 @@ void report_demo(const DemoLoadReport& report, Language language) {
   for (const std::string& error : report.errors) std::cerr << error << '\n';
 }
 
-// Makes the database file readable by its owner only, because it contains every case and the webhook
-// secrets. SQLite gives its -wal and -shm files the database file's permissions.
-void restrict_to_owner(const std::string& database) {
-  if (database == ":memory:") return;
+// Makes an SQLite database file readable by its owner only, because it contains every case and the
+// webhook secrets. SQLite gives its -wal and -shm files the database file's permissions.
+void restrict_to_owner(const sql::DatabaseTarget& target) {
+  const std::string& database = target.location;
+  if (target.backend != sql::Backend::sqlite || sql::is_in_memory(database)) return;
   std::error_code error;
   std::filesystem::permissions(database, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::replace, error);
   if (error) spdlog::warn("database_permissions_unchanged path={} error=\"{}\"", database, error.message());
 }
 
-// The folder of uploaded documents: --documents, or "documents" beside the database file.
-std::filesystem::path documents_folder_of(const ServeOptions& options, const std::string& database) {
+// The folder of uploaded documents: --documents, or "documents" beside the SQLite file. With
+// PostgreSQL --documents is required (run_serve checks), since every node must name one shared
+// folder.
+std::filesystem::path documents_folder_of(const ServeOptions& options, const sql::DatabaseTarget& target) {
   if (options.documents_folder) return *options.documents_folder;
-  if (database == ":memory:") return std::filesystem::temp_directory_path() / "sitecycle-documents";
-  return std::filesystem::absolute(database).parent_path() / "documents";
+  if (sql::is_in_memory(target.location)) return std::filesystem::temp_directory_path() / "sitecycle-documents";
+  return std::filesystem::absolute(target.location).parent_path() / "documents";
 }
 
-// Creates the demo users and writes their tokens beside the database. False when that failed.
-bool prepare_demo_tokens(IdentityStore& identities, const RoleCatalog& roles, const std::string& database,
-                         Instant now, Language language) {
-  if (database == ":memory:") {
+// Where --demo writes the demo tokens: beside the SQLite file, or beside the documents folder.
+std::optional<std::filesystem::path> demo_tokens_file_of(const sql::DatabaseTarget& target,
+                                                         const std::filesystem::path& documents_folder) {
+  if (target.backend == sql::Backend::postgresql) return demo_tokens_path(std::filesystem::absolute(documents_folder));
+  if (sql::is_in_memory(target.location)) return std::nullopt;
+  return demo_tokens_path(std::filesystem::absolute(target.location));
+}
+
+// Creates the demo users and writes their tokens to `tokens_file`. False when that failed.
+bool prepare_demo_tokens(IdentityStore& identities, const RoleCatalog& roles,
+                         const std::optional<std::filesystem::path>& tokens_file_or_none, Instant now,
+                         Language language) {
+  if (!tokens_file_or_none) {
     print_error(language, "--demo 需要数据库文件，才能把令牌写在它旁边；请用 --db sqlite:路径",
                 "--demo needs a database file to write the tokens beside it; use --db sqlite:PATH");
     return false;
   }
-  std::filesystem::path tokens_file = demo_tokens_path(std::filesystem::absolute(database));
+  const std::filesystem::path& tokens_file = *tokens_file_or_none;
   try {
     std::vector<DemoAccount> accounts = prepare_demo_accounts(identities, roles, tokens_file, now);
     print_error(language, fmt::format("示例账号：{} 个用户，令牌已写入 {}（仅所有者可读）", accounts.size(), tokens_file.string()),
@@ -109,6 +119,13 @@ bool prepare_demo_tokens(IdentityStore& identities, const RoleCatalog& roles, co
                 fmt::format("cannot prepare the demo accounts: {}", error.what()));
     return false;
   }
+}
+
+// Names this process among the nodes on one database: host name and process id.
+std::string node_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown-host");
+  return fmt::format("{}:{}", host, ::getpid());
 }
 
 }  // namespace
@@ -123,10 +140,11 @@ int run_serve(const ServeOptions& options, Language language) {
                 fmt::format("invalid --listen value {}; expected HOST:PORT such as 127.0.0.1:8080", options.listen));
     return kExitUsage;
   }
-  std::optional<std::string> database = sqlite_path_of(options.database);
-  if (!database) {
-    print_error(language, fmt::format("不支持的数据库地址 {}；请使用 sqlite:路径，例如 sqlite:var/sitecycle.db", options.database),
-                fmt::format("unsupported database {}; use sqlite:PATH such as sqlite:var/sitecycle.db", options.database));
+  std::optional<sql::DatabaseTarget> database = database_target_of(options.database, options.database_pool, language);
+  if (!database) return kExitUsage;
+  if (database->backend == sql::Backend::postgresql && !options.documents_folder) {
+    print_error(language, "使用 PostgreSQL 时须用 --documents 指定文档目录（多个节点共用同一目录）",
+                "with PostgreSQL, name the documents folder with --documents (one folder shared by every node)");
     return kExitUsage;
   }
   std::unique_ptr<Clock> clock = make_clock(options.now, language);
@@ -164,20 +182,19 @@ int run_serve(const ServeOptions& options, Language language) {
   }
   const DeadlineTracker& tracker = *deadline_setup.environment->tracker;
 
-  std::unique_ptr<SqliteCaseStore> store;
-  std::unique_ptr<SqliteIdentityStore> identities;
-  std::unique_ptr<SqliteIdempotencyStore> idempotency;
-  std::unique_ptr<SqliteWebhookStore> webhooks;
+  StoreSet stores;
   try {
-    store = std::make_unique<SqliteCaseStore>(*database);
-    identities = std::make_unique<SqliteIdentityStore>(*database);
-    idempotency = std::make_unique<SqliteIdempotencyStore>(*database);
-    webhooks = std::make_unique<SqliteWebhookStore>(*database);
+    stores = open_store_set(*database);
   } catch (const StoreError& error) {
     print_error(language, fmt::format("无法打开数据库：{}", error.what()), fmt::format("cannot open the database: {}", error.what()));
     return kExitUsage;
   }
   restrict_to_owner(*database);
+  SqlCaseStore* store = stores.cases.get();
+  SqlIdentityStore* identities = stores.identities.get();
+  SqlIdempotencyStore* idempotency = stores.idempotency.get();
+  SqlWebhookStore* webhooks = stores.webhooks.get();
+  const std::filesystem::path documents_folder = documents_folder_of(options, *database);
   Diagnostics pin_problems;
   std::shared_ptr<const WorkflowRegistry> registry = pin_workflows(loaded, *store, pin_problems);
   if (!pin_problems.empty()) {
@@ -193,14 +210,17 @@ int run_serve(const ServeOptions& options, Language language) {
   }
   if (options.demo) {
     report_demo(load_demo(options.examples_folder, service, clock->now().instant, language), language);
-    if (!prepare_demo_tokens(*identities, registry->roles(), *database, clock->now().instant, language)) return kExitUsage;
+    if (!prepare_demo_tokens(*identities, registry->roles(), demo_tokens_file_of(*database, documents_folder),
+                             clock->now().instant, language)) {
+      return kExitUsage;
+    }
   }
 
   DeadlineScheduler scheduler(deadlines, *store, *clock);
   service.set_deadlines_changed_listener([&scheduler] { scheduler.poke(); });
   scheduler.start();
 
-  DocumentFiles documents(documents_folder_of(options, *database));
+  DocumentFiles documents(documents_folder);
   http::ApiSettings api_settings;
   api_settings.upload_limit = options.upload_limit_mib * 1024 * 1024;
   api_settings.metrics_open = !options.metrics_need_token;
@@ -208,6 +228,7 @@ int run_serve(const ServeOptions& options, Language language) {
   CurlWebhookSender webhook_sender;
   WebhookPolicy webhook_policy;
   webhook_policy.max_attempts = options.webhook_attempts;
+  webhook_policy.lease_holder = node_name();
   WebhookDispatcher dispatcher(*webhooks, *store, *identities, webhook_sender, *clock, webhook_policy);
   dispatcher.start();
   http::HttpServerOptions server_options;
@@ -226,7 +247,8 @@ int run_serve(const ServeOptions& options, Language language) {
 
   std::string shown_host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   std::cout << fmt::format("listening on http://{}:{}", shown_host, port) << std::endl;
-  spdlog::info("server started: listen={}:{} database={} workflows={}", shown_host, port, *database, options.workflows_folder);
+  spdlog::info("server started: listen={}:{} database=\"{}\" workflows={} node={}", shown_host, port, store->label(),
+               options.workflows_folder, webhook_policy.lease_holder);
   server.wait();
   dispatcher.stop();
   scheduler.stop();

@@ -2,7 +2,7 @@
 // back as readable lines, for the CaseService tests.
 #pragma once
 
-#include "adapters/sqlite_case_store.h"
+#include "adapters/sql_case_store.h"
 #include "adapters/workflow_files.h"
 #include "engine/case_service.h"
 #include "temp_directory.h"
@@ -166,7 +166,7 @@ class ServiceFixture {
   explicit ServiceFixture(const fs::path& workflows = basic_workflows())
       : store_(directory_.file("cases.db")), registry_(load_and_pin(workflows, store_)), service_(registry_, store_) {}
 
-  SqliteCaseStore& store() { return store_; }
+  SqlCaseStore& store() { return store_; }
   CaseService& service() { return service_; }
   const std::shared_ptr<const WorkflowRegistry>& registry() const { return registry_; }
 
@@ -209,7 +209,7 @@ class ServiceFixture {
 
  private:
   TempDirectory directory_;  // declared first, so it outlives the store writing into it
-  SqliteCaseStore store_;
+  SqlCaseStore store_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   CaseService service_;
 };

@@ -2,7 +2,7 @@
 // with the shipped workflows, calendars and agencies.
 #include "adapters/deadline_scheduler.h"
 #include "adapters/deadline_setup.h"
-#include "adapters/sqlite_case_store.h"
+#include "adapters/sql_case_store.h"
 #include "case_service_fixture.h"
 #include "engine/deadline_service.h"
 
@@ -84,7 +84,7 @@ int count_events(CaseStore& store, const std::string& case_id, const std::string
 TEST_CASE("provisional deadline recomputed once its year loads", "[deadline][scheduler]") {
   TempDirectory directory;
   fs::path workflows = copy_workflows(shipped_workflows(), directory.path() / "workflows");
-  SqliteCaseStore store((directory.path() / "cases.db").string());
+  SqlCaseStore store((directory.path() / "cases.db").string());
   std::shared_ptr<const WorkflowRegistry> registry = load_and_pin(workflows, store);
 
   std::string case_id;
@@ -124,7 +124,7 @@ TEST_CASE("provisional deadline recomputed once its year loads", "[deadline][sch
 
 TEST_CASE("scheduler thread fires overdue deadlines once", "[deadline][scheduler]") {
   TempDirectory directory;
-  SqliteCaseStore store((directory.path() / "cases.db").string());
+  SqlCaseStore store((directory.path() / "cases.db").string());
   std::shared_ptr<const WorkflowRegistry> registry = load_and_pin(shipped_workflows(), store);
   std::unique_ptr<DeadlineEnvironment> environment = load_environment(shipped_workflows());
   CaseService service(registry, store, environment->tracker.get());

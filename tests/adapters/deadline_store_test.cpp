@@ -4,6 +4,7 @@
 #include "adapters/calendar_files.h"
 #include "adapters/clock.h"
 #include "case_service_fixture.h"
+#include "test_database.h"
 #include "engine/deadline_service.h"
 
 #include <catch2/catch.hpp>
@@ -66,18 +67,18 @@ CalendarSet shipped_calendars() {
   return std::move(loaded.set);
 }
 
-// The permit workflow on a fresh SQLite file, with deadline clocks and the deadline service.
+// The permit workflow on a fresh database (see test_database.h), with deadline clocks and the deadline service.
 class DeadlineStoreFixture {
  public:
   DeadlineStoreFixture()
-      : store_(directory_.file("cases.db")),
+      : store_(database_.open()),
         registry_(load_and_pin(deadline_workflows(), store_)),
         calendars_(shipped_calendars()),
         tracker_(nullptr, calendars_.calendars, zones_),
         service_(registry_, store_, &tracker_),
         deadlines_(registry_, store_, tracker_) {}
 
-  SqliteCaseStore& store() { return store_; }
+  SqlCaseStore& store() { return store_; }
   DeadlineService& deadlines() { return deadlines_; }
   const DeadlineTracker& tracker() const { return tracker_; }
 
@@ -119,8 +120,8 @@ class DeadlineStoreFixture {
   }
 
  private:
-  TempDirectory directory_;
-  SqliteCaseStore store_;
+  TestDatabase database_;
+  SqlCaseStore store_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   CalendarSet calendars_;
   TzDatabaseZones zones_;
@@ -199,7 +200,7 @@ std::vector<std::string> kinds_of_events(CaseStore& store, const std::string& ca
 
 }  // namespace
 
-TEST_CASE("deadline table round-trips every field", "[deadline][sqlite]") {
+TEST_CASE("deadline table round-trips every field", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string case_id = fixture.create_permit(shanghai_moment("2026-02-10"));
   DeadlineRecord written = full_record(case_id);
@@ -221,7 +222,7 @@ TEST_CASE("deadline table round-trips every field", "[deadline][sqlite]") {
   CHECK(describe(read_in_transaction[0]) == describe(written));
 }
 
-TEST_CASE("deadline table rejects a stale version", "[deadline][sqlite]") {
+TEST_CASE("deadline table rejects a stale version", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string case_id = fixture.create_permit(shanghai_moment("2026-02-10"));
   fixture.insert({full_record(case_id)});
@@ -243,7 +244,7 @@ TEST_CASE("deadline table rejects a stale version", "[deadline][sqlite]") {
   CHECK(stored.amount == 20);
 }
 
-TEST_CASE("deadline table writes nothing without commit", "[deadline][sqlite]") {
+TEST_CASE("deadline table writes nothing without commit", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string case_id = fixture.create_permit(shanghai_moment("2026-02-10"));
   {
@@ -261,7 +262,7 @@ TEST_CASE("deadline table writes nothing without commit", "[deadline][sqlite]") 
   CHECK(fixture.store().outbox(10, 0).total == 0);
 }
 
-TEST_CASE("due_deadlines orders by next_fire_at", "[deadline][sqlite]") {
+TEST_CASE("due_deadlines orders by next_fire_at", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string case_id = fixture.create_permit(shanghai_moment("2026-03-02"));
   CHECK_FALSE(fixture.store().next_deadline_fire_at());
@@ -289,7 +290,7 @@ TEST_CASE("due_deadlines orders by next_fire_at", "[deadline][sqlite]") {
   CHECK(text(fixture.store().next_deadline_fire_at()) == "2026-03-10T16:00:00Z");
 }
 
-TEST_CASE("list_deadlines filters and pages", "[deadline][sqlite]") {
+TEST_CASE("list_deadlines filters and pages", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string case_id = fixture.create_permit(shanghai_moment("2026-03-02"));
   using P = DeadlineProgress;
@@ -358,7 +359,7 @@ TEST_CASE("list_deadlines filters and pages", "[deadline][sqlite]") {
   CHECK(counted.total == 7);
 }
 
-TEST_CASE("outbox stores and lists messages", "[deadline][sqlite]") {
+TEST_CASE("outbox stores and lists messages", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string case_id = fixture.create_permit(shanghai_moment("2026-03-02"));
   std::int64_t deadline_id = fixture.insert({full_record(case_id)}).front();
@@ -404,7 +405,7 @@ TEST_CASE("outbox stores and lists messages", "[deadline][sqlite]") {
   CHECK(fixture.store().outbox(0, 0).items.empty());
 }
 
-TEST_CASE("deadline service fires exactly once", "[deadline][sqlite]") {
+TEST_CASE("deadline service fires exactly once", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   // Review due 03-18 (10 WD from 03-04), warning as 03-13 begins, escalations at the ends of
   // 03-20 and 03-25 (2 and 5 WD after the due date).
@@ -505,7 +506,7 @@ TEST_CASE("deadline service fires exactly once", "[deadline][sqlite]") {
   }
 }
 
-TEST_CASE("deadline service fires in batches", "[deadline][sqlite]") {
+TEST_CASE("deadline service fires in batches", "[deadline][store]") {
   DeadlineStoreFixture fixture;
   std::string first = fixture.permit_under_review("2026-03-04");
   std::string second = fixture.permit_under_review("2026-03-06");

@@ -1,15 +1,15 @@
 #include "adapters/api_token.h"
-#include "adapters/sqlite_case_store.h"
-#include "adapters/sqlite_identity_store.h"
+#include "adapters/sql_case_store.h"
+#include "adapters/sql_identity_store.h"
 #include "engine/credit_code.h"
-#include "temp_directory.h"
+#include "test_database.h"
 
 #include <catch2/catch.hpp>
 
 #include <set>
 
 using namespace sitecycle;
-using sitecycle::testing::TempDirectory;
+using sitecycle::testing::TestDatabase;
 
 namespace {
 
@@ -74,9 +74,9 @@ TEST_CASE("tokens parse, hash and compare", "[adapters][auth]") {
   CHECK(parse_token("sct_my_token_" + std::string(64, 'f'))->id == "my_token");
 }
 
-TEST_CASE("identity store keeps organisations, users and tokens", "[adapters][auth]") {
-  TempDirectory directory;
-  SqliteIdentityStore identities(directory.file("cases.db"));
+TEST_CASE("identity store keeps organisations, users and tokens", "[adapters][auth][store]") {
+  TestDatabase database;
+  SqlIdentityStore identities(database.open());
 
   CHECK(identities.add_organisation(organisation("pudong_eeb", OrganisationType::ecology_bureau, "pudong")));
   CHECK_FALSE(identities.add_organisation(organisation("pudong_eeb", OrganisationType::firm)));
@@ -99,15 +99,15 @@ TEST_CASE("identity store keeps organisations, users and tokens", "[adapters][au
   CHECK(identities.find_token(token.parts.id)->revoked_at == kStart);
 
   SECTION("a second store on the same file sees the same rows") {
-    SqliteCaseStore cases(directory.file("cases.db"));
-    SqliteIdentityStore again(directory.file("cases.db"));
+    SqlCaseStore cases(database.open());
+    SqlIdentityStore again(database.open());
     CHECK(again.users().size() == 1);
   }
 }
 
-TEST_CASE("sign-in failures counted and audited", "[adapters][auth]") {
-  TempDirectory directory;
-  SqliteIdentityStore identities(directory.file("cases.db"));
+TEST_CASE("sign-in failures counted and audited", "[adapters][auth][store]") {
+  TestDatabase database;
+  SqlIdentityStore identities(database.open());
   identities.record_auth_failure("user:wang_li", kStart);
   identities.record_auth_failure("user:wang_li", kStart + std::chrono::minutes(10));
   identities.record_auth_failure("address:127.0.0.1", kStart);
@@ -122,9 +122,9 @@ TEST_CASE("sign-in failures counted and audited", "[adapters][auth]") {
   CHECK(audit.items.at(0).detail == "second");  // newest first
 }
 
-TEST_CASE("case scopes by district, party, code", "[adapters][access]") {
-  TempDirectory directory;
-  SqliteCaseStore store(directory.file("cases.db"));
+TEST_CASE("case scopes by district, party, code", "[adapters][access][store]") {
+  TestDatabase database;
+  SqlCaseStore store(database.open());
   const std::string code = "91310000MA1K35XP9R";
   create_case(store, "pudong_a", {{"district", "pudong"}}, "pudong_pnrb");
   create_case(store, "qingpu_a", {{"district", "qingpu"}}, "qingpu_land_reserve_centre");

@@ -2,7 +2,7 @@
 
 #include "adapters/clock.h"
 #include "adapters/scenario.h"
-#include "adapters/sqlite_case_store.h"
+#include "adapters/sql_case_store.h"
 #include "adapters/workflow_files.h"
 #include "temp_directory.h"
 
@@ -23,7 +23,7 @@ std::string read_source_file(const std::string& relative_path) {
 }
 
 struct ShippedService {
-  SqliteCaseStore store{":memory:"};
+  SqlCaseStore store{":memory:"};
   std::unique_ptr<CaseService> service;
 
   ShippedService() {

@@ -24,9 +24,9 @@ constexpr std::string_view kCreateSurveys[] = {"CREATE TABLE surveys (id TEXT PR
 constexpr std::string_view kBrokenMigration[] = {"CREATE TABLE permits (id TEXT PRIMARY KEY)",
                                                  "CREATE TABLE permits (id TEXT PRIMARY KEY)"};
 
-const sqlite::Migration kParcels{1, "create parcels", kCreateParcels};
-const sqlite::Migration kSurveys{2, "create surveys", kCreateSurveys};
-const sqlite::Migration kBroken{2, "create permits twice", kBrokenMigration};
+const sql::Migration kParcels{1, "create parcels", kCreateParcels};
+const sql::Migration kSurveys{2, "create surveys", kCreateSurveys};
+const sql::Migration kBroken{2, "create permits twice", kBrokenMigration};
 
 std::vector<int> recorded_versions(soci::session& session) {
   std::vector<int> versions;
@@ -51,13 +51,13 @@ TEST_CASE("apply_migrations runs only missing ones", "[sqlite]") {
   TempDirectory directory;
   soci::session session(*soci::factory_sqlite3(), directory.file("migrations.db"));
 
-  const sqlite::Migration first_release[] = {kParcels};
-  sqlite::apply_migrations(session, first_release, "migrations.db");
+  const sql::Migration first_release[] = {kParcels};
+  sql::apply_migrations(session, first_release, "migrations.db");
   CHECK(recorded_versions(session) == std::vector<int>{1});
 
-  const sqlite::Migration second_release[] = {kParcels, kSurveys};
-  sqlite::apply_migrations(session, second_release, "migrations.db");
-  sqlite::apply_migrations(session, second_release, "migrations.db");
+  const sql::Migration second_release[] = {kParcels, kSurveys};
+  sql::apply_migrations(session, second_release, "migrations.db");
+  sql::apply_migrations(session, second_release, "migrations.db");
   CHECK(recorded_versions(session) == std::vector<int>{1, 2});
   CHECK(table_exists(session, "parcels"));
   CHECK(table_exists(session, "surveys"));
@@ -67,8 +67,8 @@ TEST_CASE("failed migration leaves no trace", "[sqlite]") {
   TempDirectory directory;
   soci::session session(*soci::factory_sqlite3(), directory.file("migrations.db"));
 
-  const sqlite::Migration release[] = {kParcels, kBroken};
-  CHECK_THROWS_WITH(sqlite::apply_migrations(session, release, "migrations.db"),
+  const sql::Migration release[] = {kParcels, kBroken};
+  CHECK_THROWS_WITH(sql::apply_migrations(session, release, "migrations.db"),
                     Contains("apply schema migration 2 (create permits twice)"));
   CHECK(recorded_versions(session) == std::vector<int>{1});
   CHECK(table_exists(session, "parcels"));
@@ -78,12 +78,12 @@ TEST_CASE("failed migration leaves no trace", "[sqlite]") {
 TEST_CASE("apply_migrations rejects a newer database", "[sqlite]") {
   TempDirectory directory;
   soci::session session(*soci::factory_sqlite3(), directory.file("migrations.db"));
-  const sqlite::Migration newer_release[] = {kParcels, kSurveys};
-  sqlite::apply_migrations(session, newer_release, "migrations.db");
+  const sql::Migration newer_release[] = {kParcels, kSurveys};
+  sql::apply_migrations(session, newer_release, "migrations.db");
 
-  const sqlite::Migration older_release[] = {kParcels};
-  CHECK_THROWS_AS(sqlite::apply_migrations(session, older_release, "migrations.db"), StoreError);
+  const sql::Migration older_release[] = {kParcels};
+  CHECK_THROWS_AS(sql::apply_migrations(session, older_release, "migrations.db"), StoreError);
   CHECK_THROWS_WITH(
-      sqlite::apply_migrations(session, older_release, "migrations.db"),
+      sql::apply_migrations(session, older_release, "migrations.db"),
       Contains("database schema version 2 is newer than this sitecycle supports (1); upgrade sitecycle"));
 }

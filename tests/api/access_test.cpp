@@ -1,7 +1,7 @@
 // Who may call what: the authorisation matrix over the shipped workflows and the demo accounts,
 // and row-level access by district and by party.
 #include "adapters/demo_accounts.h"
-#include "adapters/sqlite_identity_store.h"
+#include "adapters/sql_identity_store.h"
 #include "api_fixture.h"
 #include "deadline_fixture.h"
 
@@ -66,11 +66,11 @@ class AccessFixture {
     return users;
   }
 
-  SqliteIdentityStore& identities() { return side_.identities; }
+  SqlIdentityStore& identities() { return side_.identities; }
 
  private:
   testing::TempDirectory directory_;
-  std::unique_ptr<SqliteCaseStore> store_;
+  std::unique_ptr<SqlCaseStore> store_;
   testing::ApiSideStores side_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   std::unique_ptr<DeadlineEnvironment> environment_;

@@ -3,11 +3,11 @@
 #pragma once
 
 #include "adapters/clock.h"
-#include "adapters/sqlite_case_store.h"
+#include "adapters/sql_case_store.h"
 #include "adapters/document_files.h"
-#include "adapters/sqlite_idempotency_store.h"
-#include "adapters/sqlite_identity_store.h"
-#include "adapters/sqlite_webhook_store.h"
+#include "adapters/sql_idempotency_store.h"
+#include "adapters/sql_identity_store.h"
+#include "adapters/sql_webhook_store.h"
 #include "api/http/api_router.h"
 #include "api/http/http_message.h"
 #include "engine/case_service.h"
@@ -73,9 +73,9 @@ struct ApiSideStores {
   ApiSideStores(const std::string& database, const std::filesystem::path& documents_folder)
       : identities(database), idempotency(database), webhooks(database), documents(documents_folder) {}
 
-  SqliteIdentityStore identities;
-  SqliteIdempotencyStore idempotency;
-  SqliteWebhookStore webhooks;
+  SqlIdentityStore identities;
+  SqlIdempotencyStore idempotency;
+  SqlWebhookStore webhooks;
   DocumentFiles documents;
 };
 
@@ -210,14 +210,14 @@ class ApiFixture {
 
   const http::ApiRouter& router() const { return router_; }
   ManualClock& clock() { return clock_; }
-  SqliteIdentityStore& identities() { return side_.identities; }
+  SqlIdentityStore& identities() { return side_.identities; }
   const DocumentFiles& documents() const { return side_.documents; }
-  SqliteWebhookStore& webhooks() { return side_.webhooks; }
-  SqliteCaseStore& store() { return *store_; }
+  SqlWebhookStore& webhooks() { return side_.webhooks; }
+  SqlCaseStore& store() { return *store_; }
 
  private:
   TempDirectory directory_;
-  std::unique_ptr<SqliteCaseStore> store_;
+  std::unique_ptr<SqlCaseStore> store_;
   ApiSideStores side_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   CaseService service_;

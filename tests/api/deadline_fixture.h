@@ -5,8 +5,8 @@
 
 #include "adapters/clock.h"
 #include "adapters/deadline_setup.h"
-#include "adapters/sqlite_case_store.h"
-#include "adapters/sqlite_identity_store.h"
+#include "adapters/sql_case_store.h"
+#include "adapters/sql_identity_store.h"
 #include "adapters/workflow_files.h"
 #include "api/http/api_router.h"
 #include "api_fixture.h"
@@ -127,7 +127,7 @@ class DeadlineApiFixture {
 
  private:
   TempDirectory directory_;
-  std::unique_ptr<SqliteCaseStore> store_;
+  std::unique_ptr<SqlCaseStore> store_;
   ApiSideStores side_;
   std::shared_ptr<const WorkflowRegistry> registry_;
   std::unique_ptr<DeadlineEnvironment> environment_;

@@ -128,7 +128,7 @@ struct ServedApi {
   }
 
   testing::TempDirectory directory;
-  std::unique_ptr<SqliteCaseStore> store;
+  std::unique_ptr<SqlCaseStore> store;
   testing::ApiSideStores side;
   CaseService service;
   ManualClock clock;

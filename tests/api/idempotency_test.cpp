@@ -81,7 +81,7 @@ TEST_CASE("malformed or busy keys are refused", "[api][idempotency]") {
   }
 
   // The same request, claimed by another server thread that has not responded yet.
-  SqliteIdempotencyStore store(api.store().path());
+  SqlIdempotencyStore store(api.store().path());
   Instant now = api.clock().now().instant;
   std::string fingerprint = sha256_hex("POST\n/api/v1/cases\n" + kNewSite.dump());
   REQUIRE(store.claim("test_land_bureau", "busy", fingerprint, now, now - std::chrono::hours(24),
