@@ -205,7 +205,10 @@ HttpResponse run_guarded(const HttpRequest& request, const std::function<HttpRes
     return run(language);
   } catch (const StoreError& error) {
     spdlog::error("store_failed method={} path={} error=\"{}\"", request.method, request.path, error.what());
-    return problem_response(store_unavailable_problem(), language, request.path);
+    HttpResponse response = problem_response(store_unavailable_problem(), language, request.path);
+    // The usual cause is a database restart or failover, which the pool rides out in seconds.
+    response.set_header("Retry-After", "1");
+    return response;
   } catch (const std::exception& error) {
     spdlog::error("request_failed method={} path={} error=\"{}\"", request.method, request.path, error.what());
     return internal_error_response(language, request.path);

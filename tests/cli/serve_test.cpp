@@ -1,4 +1,5 @@
 #include "cli_process.h"
+#include "server_process.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,69 +18,6 @@
 using namespace sitecycle::testing;
 
 namespace {
-
-// A `sitecycle serve` child process, stopped with SIGTERM on destruction.
-class ServerProcess {
- public:
-  explicit ServerProcess(const std::vector<std::string>& arguments) {
-    int out_pipe[2];
-    REQUIRE(pipe(out_pipe) == 0);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      dup2(out_pipe[1], STDOUT_FILENO);
-      close(out_pipe[0]);
-      if (chdir(SITECYCLE_SOURCE_DIR) != 0) _exit(127);
-      std::vector<char*> argv{const_cast<char*>(SITECYCLE_BINARY), const_cast<char*>("serve")};
-      for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-      argv.push_back(nullptr);
-      execv(SITECYCLE_BINARY, argv.data());
-      _exit(127);
-    }
-    close(out_pipe[1]);
-    output_ = fdopen(out_pipe[0], "r");
-  }
-
-  ~ServerProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGTERM);
-      wait_for_exit();
-    }
-    if (output_ != nullptr) fclose(output_);
-  }
-
-  // The first line of standard output; empty when the process exits first.
-  std::string first_line() {
-    char buffer[512];
-    if (fgets(buffer, sizeof buffer, output_) == nullptr) return {};
-    std::string line(buffer);
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    return line;
-  }
-
-  int stop() {
-    kill(pid_, SIGTERM);
-    return wait_for_exit();
-  }
-
-  int wait_for_exit() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* output_ = nullptr;
-  bool exited_ = false;
-};
-
-int port_of(const std::string& listening_line) {
-  auto colon = listening_line.rfind(':');
-  REQUIRE(colon != std::string::npos);
-  return std::stoi(listening_line.substr(colon + 1));
-}
 
 // Sends one HTTP/1.1 GET over a plain socket, with a Bearer token unless `token` is empty,
 // and returns the response body.

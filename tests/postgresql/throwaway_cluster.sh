@@ -109,6 +109,8 @@ _sitecycle_stop_on_exit() {
 #   SITECYCLE_TEST_POSTGRESQL      postgresql://postgres@127.0.0.1:PORT/postgres (trust, no password)
 #   SITECYCLE_TEST_POSTGRESQL_DIR  the temporary folder: data/, postgresql.log and the unix socket
 #   SITECYCLE_TEST_POSTGRESQL_BIN  the server's bin folder, with psql, createdb and pg_ctl
+#   SITECYCLE_TEST_POSTGRESQL_RESTART  a shell command that restarts the server (fast shutdown),
+#                                      for the tests of nodes that outlive a restart
 # The cluster stops when the shell exits, also on an error under set -e, SIGINT, SIGTERM or SIGHUP.
 # Returns non-zero, with initdb's output or the server log's tail on stderr, when it fails.
 sitecycle_start_throwaway_postgresql() {
@@ -157,6 +159,8 @@ sitecycle_start_throwaway_postgresql() {
   export SITECYCLE_TEST_POSTGRESQL="postgresql://postgres@127.0.0.1:$port/postgres"
   export SITECYCLE_TEST_POSTGRESQL_DIR=$dir
   export SITECYCLE_TEST_POSTGRESQL_BIN=$bin
+  # pg_ctl restart reuses the options of the first start, kept in data/postmaster.opts.
+  export SITECYCLE_TEST_POSTGRESQL_RESTART="cd / && ${_sitecycle_postgresql_runner[*]} '$bin/pg_ctl' -D '$dir/data' -m fast -w -t 60 -l '$dir/postgresql.log' restart"
   echo "throwaway PostgreSQL on 127.0.0.1:$port (data in $dir)"
 }
 
@@ -182,4 +186,5 @@ sitecycle_stop_throwaway_postgresql() {
 
   _sitecycle_postgresql_dir=""
   unset SITECYCLE_TEST_POSTGRESQL SITECYCLE_TEST_POSTGRESQL_DIR SITECYCLE_TEST_POSTGRESQL_BIN
+  unset SITECYCLE_TEST_POSTGRESQL_RESTART
 }
