@@ -4,6 +4,7 @@
 #include "adapters/sql_case_store_schema.h"
 #include "adapters/sql_cells.h"
 #include "adapters/sql_database.h"
+#include "adapters/sql_dialect.h"
 #include "adapters/sql_error.h"
 #include "adapters/sql_transaction.h"
 
@@ -60,8 +61,10 @@ ClaimResult SqlIdempotencyStore::claim(std::string_view user_id, std::string_vie
     std::string headers;
     std::string body;
     std::string stored_at;
+    // On PostgreSQL the row stays locked until commit, so two nodes cannot both take over an
+    // abandoned claim.
     session << "SELECT fingerprint, completed, status, headers, body, created_at FROM idempotency_keys"
-               " WHERE user_id = :user_id AND key = :key",
+               " WHERE user_id = :user_id AND key = :key" + std::string(sql::lock_rows(sql::backend_of(session))),
         soci::use(user, "user_id"), soci::use(key_text, "key"), soci::into(stored_fingerprint), soci::into(completed),
         soci::into(status), soci::into(headers), soci::into(body), soci::into(stored_at);
     bool found = session.got_data();
@@ -74,14 +77,21 @@ ClaimResult SqlIdempotencyStore::claim(std::string_view user_id, std::string_vie
       result.response = {status, decode_headers(headers), body};
     } else if (found && sql::decode_instant(stored_at, "idempotency_keys.created_at", "") >= abandoned_before) {
       result.claim = KeyClaim::in_progress;
-    } else {
-      session << "INSERT INTO idempotency_keys (user_id, key, fingerprint, completed, status, headers, body, created_at)"
-                 " VALUES (:user_id, :key, :fingerprint, 0, 0, '[]', '', :created_at)"
-                 " ON CONFLICT (user_id, key) DO UPDATE SET fingerprint = excluded.fingerprint,"
-                 " created_at = excluded.created_at",
-          soci::use(user, "user_id"), soci::use(key_text, "key"), soci::use(new_fingerprint, "fingerprint"),
-          soci::use(created_at, "created_at");
+    } else if (found) {
+      // An abandoned claim (its request died): take it over.
+      session << "UPDATE idempotency_keys SET created_at = :created_at WHERE user_id = :user_id AND key = :key",
+          soci::use(created_at, "created_at"), soci::use(user, "user_id"), soci::use(key_text, "key");
       result.claim = KeyClaim::claimed;
+    } else {
+      // Another node may insert the same key between the SELECT and here; then it holds the claim.
+      soci::statement insert =
+          (session.prepare << "INSERT INTO idempotency_keys (user_id, key, fingerprint, completed, status, headers,"
+                              " body, created_at) VALUES (:user_id, :key, :fingerprint, 0, 0, '[]', '', :created_at)"
+                              " ON CONFLICT (user_id, key) DO NOTHING",
+           soci::use(user, "user_id"), soci::use(key_text, "key"), soci::use(new_fingerprint, "fingerprint"),
+           soci::use(created_at, "created_at"));
+      insert.execute(true);
+      result.claim = insert.get_affected_rows() > 0 ? KeyClaim::claimed : KeyClaim::in_progress;
     }
     transaction.commit();
     return result;

@@ -111,6 +111,8 @@ _sitecycle_stop_on_exit() {
 #   SITECYCLE_TEST_POSTGRESQL_BIN  the server's bin folder, with psql, createdb and pg_ctl
 #   SITECYCLE_TEST_POSTGRESQL_RESTART  a shell command that restarts the server (fast shutdown),
 #                                      for the tests of nodes that outlive a restart
+# With the argument "durable" the server keeps PostgreSQL's default durability (fsync and
+# synchronous commit on), as benchmarks need; tests leave it out.
 # The cluster stops when the shell exits, also on an error under set -e, SIGINT, SIGTERM or SIGHUP.
 # Returns non-zero, with initdb's output or the server log's tail on stderr, when it fails.
 sitecycle_start_throwaway_postgresql() {
@@ -145,10 +147,14 @@ sitecycle_start_throwaway_postgresql() {
     return 1
   fi
 
-  # Durability settings are off because the data is thrown away. pg_ctl passes -o through sh, so
-  # the single quotes keep a folder name with spaces together.
+  # Unless asked for durability, fsync and synchronous commit are off because the data is thrown
+  # away. pg_ctl passes -o through sh, so the single quotes keep a folder name with spaces
+  # together.
   local options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir'"
-  options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+  options+=" -c max_connections=200"
+  if [ "${1:-}" != durable ]; then
+    options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   if ! _sitecycle_as_postgresql_user "$bin/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/postgresql.log" -o "$options" start >/dev/null; then
     echo "error: PostgreSQL failed to start on 127.0.0.1:$port; the end of $dir/postgresql.log:" >&2
     _sitecycle_as_postgresql_user tail -n 30 "$dir/postgresql.log" >&2 || true
