@@ -67,17 +67,33 @@ int run_replay(const ReplayOptions& options, Language language) {
   return any_failed ? kExitCheckFailed : kExitSuccess;
 }
 
+namespace {
+
+// `url` with the password of its user information, if any, replaced by "***", so that a mistyped
+// URL does not print a password.
+std::string without_password(const std::string& url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const std::size_t at = url.find('@', scheme_end + 3);
+  const std::size_t colon = url.find(':', scheme_end + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace
+
 std::optional<sql::DatabaseTarget> database_target_of(const std::string& database_url, int pool_size,
                                                       Language language) {
   std::optional<sql::DatabaseTarget> target = sql::parse_database_target(database_url);
   if (!target || (target->backend == sql::Backend::sqlite && target->location.empty())) {
+    const std::string shown = without_password(database_url);
     print_error(language,
                 fmt::format("不支持的数据库地址 {}；请使用 sqlite:路径（例如 sqlite:var/sitecycle.db）或 "
                             "postgresql://用户@主机:端口/数据库",
-                            database_url),
+                            shown),
                 fmt::format("unsupported database {}; use sqlite:PATH (such as sqlite:var/sitecycle.db) or "
                             "postgresql://USER@HOST:PORT/DATABASE",
-                            database_url));
+                            shown));
     return std::nullopt;
   }
   target->pool_size = pool_size;

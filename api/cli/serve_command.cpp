@@ -85,7 +85,12 @@ void restrict_to_owner(const sql::DatabaseTarget& target) {
 // PostgreSQL --documents is required (run_serve checks), since every node must name one shared
 // folder.
 std::filesystem::path documents_folder_of(const ServeOptions& options, const sql::DatabaseTarget& target) {
-  if (options.documents_folder) return *options.documents_folder;
+  if (options.documents_folder) {
+    // "documents/" names the folder "documents", whose parent holds the demo tokens.
+    std::filesystem::path folder = std::filesystem::path(*options.documents_folder).lexically_normal();
+    if (!folder.has_filename() && folder.has_parent_path()) folder = folder.parent_path();
+    return folder;
+  }
   if (sql::is_in_memory(target.location)) return std::filesystem::temp_directory_path() / "sitecycle-documents";
   return std::filesystem::absolute(target.location).parent_path() / "documents";
 }
@@ -195,6 +200,14 @@ int run_serve(const ServeOptions& options, Language language) {
   SqlIdempotencyStore* idempotency = stores.idempotency.get();
   SqlWebhookStore* webhooks = stores.webhooks.get();
   const std::filesystem::path documents_folder = documents_folder_of(options, *database);
+  std::error_code folder_created;
+  std::filesystem::create_directories(documents_folder, folder_created);
+  if (folder_created) {
+    print_error(language, fmt::format("无法创建文档目录 {}：{}", documents_folder.string(), folder_created.message()),
+                fmt::format("cannot create the documents folder {}: {}", documents_folder.string(),
+                            folder_created.message()));
+    return kExitUsage;
+  }
   Diagnostics pin_problems;
   std::shared_ptr<const WorkflowRegistry> registry = pin_workflows(loaded, *store, pin_problems);
   if (!pin_problems.empty()) {

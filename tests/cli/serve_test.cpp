@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 using namespace sitecycle::testing;
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -119,7 +120,15 @@ TEST_CASE("serve refuses broken workflows and bad options", "[cli][serve]") {
   CHECK(no_examples.err.find("the examples folder /nonexistent does not exist") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(directory.path() / "x.db"));
   CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:99999 --db '{}'", database)).exit_code == 2);
-  CHECK(run_sitecycle("serve --listen 127.0.0.1:0 --db postgresql://localhost/x").exit_code == 2);
+  // PostgreSQL needs a documents folder that every node shares.
+  CommandResult no_documents = run_sitecycle("serve --listen 127.0.0.1:0 --db postgresql://localhost/x --lang en");
+  CHECK(no_documents.exit_code == 2);
+  CHECK_THAT(no_documents.err, Contains("--documents"));
+  // A mistyped scheme is refused without printing the password.
+  CommandResult mistyped = run_sitecycle("serve --listen 127.0.0.1:0 --db postgresq://ops:s3cret@localhost/x --lang en");
+  CHECK(mistyped.exit_code == 2);
+  CHECK_THAT(mistyped.err, Contains("postgresq://ops:***@localhost/x"));
+  CHECK_THAT(mistyped.err, !Contains("s3cret"));
   CHECK(run_sitecycle(fmt::format("serve --listen 127.0.0.1:0 --db '{}' --now tomorrow", database)).exit_code == 2);
 }
 
