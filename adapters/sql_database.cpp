@@ -27,6 +27,49 @@ constexpr int kBusyTimeoutMilliseconds = 5000;
   throw StoreError(fmt::format("cannot open SQLite store {}: {}", path, reason));
 }
 
+// Rejects a directory, and creates the missing parent directories of a file.
+void prepare_database_path(const std::string& path) {
+  if (is_in_memory(path)) return;
+
+  const std::filesystem::path file(path);
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    throw_open_error(path, "the path is a directory; give a file path such as <directory>/sitecycle.db");
+  }
+
+  const std::filesystem::path parent = file.parent_path();
+  if (parent.empty()) return;
+  std::filesystem::create_directories(parent, error);
+  if (error) {
+    throw_open_error(path, fmt::format("cannot create directory {}: {}", parent.string(), error.message()));
+  }
+}
+
+// SOCI 4.0's SQLite backend reads its connect string as space-separated key=value pairs, unless
+// the string contains no '=' at all, in which case the whole string is the file name. Its quoting
+// of values is unreliable, so a path with '=' and also a space or a double quote is rejected.
+std::string connect_string_for(const std::string& path) {
+  if (path.find('=') == std::string::npos) return path;
+  if (path.find_first_of(" \"") == std::string::npos) return "db=" + path;
+  throw_open_error(path,
+                   "SOCI cannot pass a path that contains '=' together with a space or a "
+                   "double quote; rename the directory or the file");
+}
+
+void apply_pragmas(soci::session& session, const std::string& path) {
+  session << "PRAGMA foreign_keys = ON";
+  session << fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMilliseconds);
+  if (is_in_memory(path)) return;
+
+  // WAL lets the store's read connection see the last commit while a writer is busy. SQLite
+  // keeps the old mode where the file system cannot support WAL, and the store still works.
+  std::string journal_mode;
+  session << "PRAGMA journal_mode = WAL", soci::into(journal_mode);
+  if (journal_mode != "wal") {
+    spdlog::warn("sqlite journal mode not changed: database={} requested=wal actual={}", path, journal_mode);
+  }
+}
+
 // How long a request waits for a pooled PostgreSQL connection before it fails (and the API
 // answers 503).
 constexpr int kPoolLeaseTimeoutMilliseconds = 10000;
@@ -83,49 +126,6 @@ std::string postgresql_label(const std::string& url) {
     if (keyword == "dbname") database = value;
   }
   return fmt::format("PostgreSQL store {}:{}/{}", host, port, database);
-}
-
-// Rejects a directory, and creates the missing parent directories of a file.
-void prepare_database_path(const std::string& path) {
-  if (is_in_memory(path)) return;
-
-  const std::filesystem::path file(path);
-  std::error_code error;
-  if (std::filesystem::is_directory(file, error)) {
-    throw_open_error(path, "the path is a directory; give a file path such as <directory>/sitecycle.db");
-  }
-
-  const std::filesystem::path parent = file.parent_path();
-  if (parent.empty()) return;
-  std::filesystem::create_directories(parent, error);
-  if (error) {
-    throw_open_error(path, fmt::format("cannot create directory {}: {}", parent.string(), error.message()));
-  }
-}
-
-// SOCI 4.0's SQLite backend reads its connect string as space-separated key=value pairs, unless
-// the string contains no '=' at all, in which case the whole string is the file name. Its quoting
-// of values is unreliable, so a path with '=' and also a space or a double quote is rejected.
-std::string connect_string_for(const std::string& path) {
-  if (path.find('=') == std::string::npos) return path;
-  if (path.find_first_of(" \"") == std::string::npos) return "db=" + path;
-  throw_open_error(path,
-                   "SOCI cannot pass a path that contains '=' together with a space or a "
-                   "double quote; rename the directory or the file");
-}
-
-void apply_pragmas(soci::session& session, const std::string& path) {
-  session << "PRAGMA foreign_keys = ON";
-  session << fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMilliseconds);
-  if (is_in_memory(path)) return;
-
-  // WAL lets the store's read connection see the last commit while a writer is busy. SQLite
-  // keeps the old mode where the file system cannot support WAL, and the store still works.
-  std::string journal_mode;
-  session << "PRAGMA journal_mode = WAL", soci::into(journal_mode);
-  if (journal_mode != "wal") {
-    spdlog::warn("sqlite journal mode not changed: database={} requested=wal actual={}", path, journal_mode);
-  }
 }
 
 }  // namespace
