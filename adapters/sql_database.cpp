@@ -83,8 +83,20 @@ PGconn* pq_connection(soci::session& session) {
 // stderr, where libpq prints them by default.
 void log_notice(void*, const char* message) { spdlog::debug("postgresql notice: {}", message); }
 
-void route_notices(soci::session& session) {
+// How long a transaction may sit idle before the server ends it. A node that vanished mid-
+// transaction (a network fault the server has not noticed) would otherwise hold the event-log
+// lock, and stall every node, until TCP gives up.
+constexpr std::string_view kIdleInTransactionTimeout = "60s";
+// How long a statement waits for a lock, the event-log lock included, before it fails and the
+// request answers 503, instead of waiting without end behind a stuck transaction.
+constexpr std::string_view kLockTimeout = "30s";
+
+// Routes notices to the log and sets the session's time limits. Runs on every new or reopened
+// connection.
+void prepare_pooled_session(soci::session& session) {
   if (PGconn* connection = pq_connection(session)) PQsetNoticeProcessor(connection, log_notice, nullptr);
+  session << fmt::format("SET idle_in_transaction_session_timeout = '{}'", kIdleInTransactionTimeout);
+  session << fmt::format("SET lock_timeout = '{}'", kLockTimeout);
 }
 
 bool answers_ping(soci::session& session) {
@@ -202,7 +214,7 @@ void Database::open_postgresql() {
   for (std::size_t position = 0; position < pool_size_; ++position) {
     try {
       pool_->at(position).open(*soci::factory_postgresql(), connect_string);
-      route_notices(pool_->at(position));
+      prepare_pooled_session(pool_->at(position));
     } catch (const soci::soci_error& error) {
       throw StoreError(fmt::format("cannot open {}: {}", label_, error.get_error_message()));
     }
@@ -224,7 +236,7 @@ void Database::refresh_pooled(std::size_t position) {
   if (!healthy) {
     try {
       session.reconnect();
-      route_notices(session);
+      prepare_pooled_session(session);
       spdlog::info("postgresql connection reopened: database=\"{}\" position={}", label_, position);
     } catch (const soci::soci_error& error) {
       throw StoreError(fmt::format("{}: the connection was lost and cannot be reopened: {}", label_,
