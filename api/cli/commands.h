@@ -35,6 +35,7 @@ struct ServeOptions {
   std::uint64_t upload_limit_mib = 200;
   int webhook_attempts = 8;  // then an event is dead-lettered
   bool metrics_need_token = false;
+  std::string web_folder = SITECYCLE_DEFAULT_WEB_DIR;  // the built dashboard, served at "/"
 };
 int run_serve(const ServeOptions& options, Language language);
 

@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   serve->add_flag("--metrics-need-token", serve_options.metrics_need_token,
                   "Answer GET /metrics only with a valid token (default: open, as the server listens on loopback)");
+  serve->add_option("--web", serve_options.web_folder,
+                    "Folder of the built web dashboard, served at / (default: the one run.sh or test.sh built "
+                    "beside this binary)");
   serve->add_option("--webhook-attempts", serve_options.webhook_attempts,
                     "Delivery attempts per event and webhook before it is dead-lettered (default 8)")
       ->check(CLI::Range(1, 100));

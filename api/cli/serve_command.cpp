@@ -237,6 +237,11 @@ int run_serve(const ServeOptions& options, Language language) {
   http::ApiSettings api_settings;
   api_settings.upload_limit = options.upload_limit_mib * 1024 * 1024;
   api_settings.metrics_open = !options.metrics_need_token;
+  api_settings.web_folder = options.web_folder;
+  if (!http::WebAssets(options.web_folder).available()) {
+    spdlog::warn("dashboard not built: {} has no index.html; / answers 404 until it is (run ./run.sh or pass --web)",
+                 options.web_folder);
+  }
   http::ApiRouter router({service, *identities, *idempotency, *webhooks, documents, *clock}, api_settings);
   CurlWebhookSender webhook_sender;
   WebhookPolicy webhook_policy;

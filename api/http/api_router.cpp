@@ -232,13 +232,20 @@ constexpr int kAdmitted = 100;
 }  // namespace
 
 ApiRouter::ApiRouter(ApiBackends backends, ApiSettings settings)
-    : backends_(backends), settings_(settings), authenticator_(backends.identities, backends.clock, settings.lockout) {}
+    : backends_(backends), settings_(settings), authenticator_(backends.identities, backends.clock, settings.lockout) {
+  if (settings_.web_folder) web_.emplace(*settings_.web_folder);
+}
 
 HttpResponse ApiRouter::handle(const HttpRequest& request) const {
   auto started = std::chrono::steady_clock::now();
   std::string_view route = "unmatched";
-  HttpResponse response =
-      run_guarded(request, [&](Language language) { return dispatch(request, language, false, &route); });
+  HttpResponse response = run_guarded(request, [&](Language language) {
+    if (web_ && WebAssets::claims(request)) {
+      route = "dashboard";
+      return web_->serve(request, language);
+    }
+    return dispatch(request, language, false, &route);
+  });
   metrics_.record(route, metric_method(request.method), response.status, std::chrono::steady_clock::now() - started);
   return response;
 }

@@ -13,8 +13,10 @@
 #include "http_message.h"
 #include "idempotency.h"
 #include "metrics.h"
+#include "web_assets.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 
 namespace sitecycle::http {
@@ -43,6 +45,8 @@ namespace sitecycle::http {
 //   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
 //   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
 //   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
+//   GET  / and other paths outside /api/ and /metrics: the web dashboard (web_assets.h), no token
+//        needed, since the dashboard signs in with a token itself
 // The token's user is the actor: their role, organisation and id. Cases, events and deadlines
 // are limited to the cases the caller's organisation may see (organisation.h); another case
 // returns 404. POSTs that create something or fire a transition accept an Idempotency-Key
@@ -67,6 +71,9 @@ struct ApiSettings {
   // Whether GET /metrics responds without a token. The server listens on loopback addresses
   // only, so the default is open; a proxy that exposes it should turn this off.
   bool metrics_open = true;
+  // The built web dashboard, served at "/" (web_assets.h); nullopt serves none, and "/" answers
+  // the API's 404.
+  std::optional<std::filesystem::path> web_folder;
 };
 
 class ApiRouter {
@@ -92,6 +99,7 @@ class ApiRouter {
   ApiBackends backends_;
   ApiSettings settings_;
   Authenticator authenticator_;
+  std::optional<WebAssets> web_;
   mutable ApiMetrics metrics_;
 };
 
