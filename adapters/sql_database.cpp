@@ -1,5 +1,6 @@
 #include "adapters/sql_database.h"
 
+#include "adapters/sql_error.h"
 #include "engine/result.h"
 
 #include <fmt/format.h>
@@ -129,9 +130,28 @@ std::vector<std::pair<std::string, std::string>> postgresql_options(const std::s
   return set;
 }
 
+// What to try when a connection fails with `message` from libpq, or "" when there is no hint.
+std::string_view connection_hint(std::string_view message) {
+  if (message.find("password") != std::string_view::npos) {
+    return " Hint: put the password in the password file (~/.pgpass or the file PGPASSFILE names, mode 0600) or in "
+           "PGPASSWORD, and check the user name.";
+  }
+  if (message.find("connection slots") != std::string_view::npos || message.find("too many") != std::string_view::npos) {
+    return " Hint: the server has no connections left; lower --db-pool on the nodes or raise max_connections.";
+  }
+  if (message.find("does not exist") != std::string_view::npos) {
+    return " Hint: create the role or the database first (createuser, createdb), or fix its name in the URL.";
+  }
+  if (message.find("Connection refused") != std::string_view::npos || message.find("translate host") != std::string_view::npos) {
+    return " Hint: check that PostgreSQL runs and listens on that host and port.";
+  }
+  return "";
+}
+
 // "PostgreSQL store HOST:PORT/DBNAME", so that no password reaches a message or a log.
 std::string postgresql_label(const std::string& url) {
-  std::string host = "localhost", port = "5432", database;
+  // Without a host, libpq connects through the local socket.
+  std::string host = "local socket", port = "5432", database;
   for (const auto& [keyword, value] : postgresql_options(url)) {
     if (keyword == "host" || keyword == "hostaddr") host = value;
     if (keyword == "port") port = value;
@@ -216,7 +236,8 @@ void Database::open_postgresql() {
       pool_->at(position).open(*soci::factory_postgresql(), connect_string);
       prepare_pooled_session(pool_->at(position));
     } catch (const soci::soci_error& error) {
-      throw StoreError(fmt::format("cannot open {}: {}", label_, error.get_error_message()));
+      const std::string message = single_line(error.get_error_message());
+      throw StoreError(fmt::format("cannot open {}: {}{}", label_, message, connection_hint(message)));
     }
   }
 }
@@ -240,7 +261,7 @@ void Database::refresh_pooled(std::size_t position) {
       spdlog::info("postgresql connection reopened: database=\"{}\" position={}", label_, position);
     } catch (const soci::soci_error& error) {
       throw StoreError(fmt::format("{}: the connection was lost and cannot be reopened: {}", label_,
-                                   error.get_error_message()));
+                                   single_line(error.get_error_message())));
     }
   }
   checked_generation_[position] = generation;

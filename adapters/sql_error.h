@@ -5,6 +5,7 @@
 
 #include <soci/error.h>
 
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -22,6 +23,9 @@ struct OperationContext {
 // the bound values, and those include case data.
 [[noreturn]] void throw_store_error(const OperationContext& context, const soci::soci_error& error);
 [[noreturn]] void throw_store_error(const OperationContext& context, std::string_view reason);
+
+// `text` on one line: libpq's messages span several, and a log record keeps to one.
+std::string single_line(std::string_view text);
 
 // Runs `body` and rethrows any SOCI failure as StoreError. Other exceptions pass unchanged.
 template <class Body>

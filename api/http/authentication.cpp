@@ -60,10 +60,10 @@ Problem missing_token_problem() {
   return make_problem(
       ErrorCode::unauthenticated,
       {"此接口需要登录：请在请求头中发送令牌，例如 Authorization: Bearer sct_…；令牌由管理员用 sitecycle tokens issue 签发，"
-       "示例服务（--demo）的令牌在数据库旁的 demo-tokens.json 中",
+       "示例服务（--demo）的令牌在 demo-tokens.json 中（SQLite 时在数据库文件旁，PostgreSQL 时在文档目录旁）",
        "This route needs a token: send Authorization: Bearer sct_…. An administrator issues tokens "
        "with sitecycle tokens issue; a demo server (--demo) writes its tokens to demo-tokens.json "
-       "beside the database"});
+       "beside the SQLite file, or with PostgreSQL beside the documents folder"});
 }
 
 Authenticator::Authenticator(IdentityStore& identities, const Clock& clock, LockoutPolicy policy)

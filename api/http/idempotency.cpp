@@ -79,8 +79,12 @@ HttpResponse run_idempotently(IdempotencyStore& store, const Clock& clock, const
   switch (claim.claim) {
     case KeyClaim::reused:
       return problem_response(reused_key_problem(*key), language, request.path);
-    case KeyClaim::in_progress:
-      return problem_response(in_progress_problem(*key), language, request.path);
+    case KeyClaim::in_progress: {
+      HttpResponse response = problem_response(in_progress_problem(*key), language, request.path);
+      // The first request usually finishes within a second.
+      response.set_header("Retry-After", "1");
+      return response;
+    }
     case KeyClaim::replay: {
       HttpResponse response;
       response.status = claim.response.status;

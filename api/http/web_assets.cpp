@@ -51,7 +51,7 @@ std::string_view content_type_of(const std::filesystem::path& file) {
 }
 
 // The path under the folder that `target` names, or nullopt when a segment is empty, ".", "..",
-// hidden, or holds a backslash, a percent sign or a NUL.
+// hidden, or contains a backslash, a percent sign or a NUL.
 std::optional<std::filesystem::path> relative_path_of(std::string_view target) {
   if (target == "/") return std::filesystem::path("index.html");
   std::filesystem::path relative;
@@ -110,7 +110,7 @@ HttpResponse WebAssets::serve(const HttpRequest& request, Language language) con
   std::optional<std::filesystem::path> relative = relative_path_of(request.path);
   if (!relative) return asset_not_found(request, language);
 
-  // Resolve links, and answer only for a regular file inside the folder.
+  // Resolve links, and serve only a regular file inside the folder.
   std::error_code error;
   const std::filesystem::path root = std::filesystem::canonical(folder_, error);
   if (error) return asset_not_found(request, language);

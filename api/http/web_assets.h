@@ -1,9 +1,9 @@
 // The web dashboard's built files, served to browsers at "/" by the API server.
 //
-// GET of "/" answers index.html; GET of any other path outside /api/ and /metrics answers the
+// GET of "/" returns index.html; GET of any other path outside /api/ and /metrics returns the
 // file of that name under the folder, or 404. Names are taken literally: a path with "..", a
 // hidden segment, a backslash, a percent sign or a file outside the folder (through a link)
-// answers 404. index.html is revalidated on every load; files under assets/, whose names vite
+// gets 404. index.html is revalidated on every load; files under assets/, whose names vite
 // derives from their content, may be cached for a year.
 //
 // Thread-safety: serve() may run on several threads at once; the object holds no mutable state.
@@ -19,10 +19,10 @@ namespace sitecycle::http {
 
 class WebAssets {
  public:
-  // `folder` may be missing or empty: "/" then answers 404 saying how to build the dashboard.
+  // `folder` may be missing or empty: "/" then gets a 404 that says how to build the dashboard.
   explicit WebAssets(std::filesystem::path folder);
 
-  // Whether the request is the dashboard's to answer: a GET outside /api/ and /metrics.
+  // Whether the dashboard serves the request: a GET outside /api/ and /metrics.
   static bool claims(const HttpRequest& request);
 
   // Whether index.html exists in the folder.
