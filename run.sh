@@ -16,5 +16,8 @@ cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSITECYCLE_BUIL
 cmake --build build/release --target sitecycle -- -j"$(nproc)" >> build/release.log 2>&1 ||
   { tail -n 50 build/release.log >&2; exit 1; }
 
+# The dashboard at http://127.0.0.1:8080/, built where the binary looks for it by default.
+sitecycle_build_web build/release/web
+
 mkdir -p var
 exec build/release/api/cli/sitecycle serve --demo --db sqlite:var/sitecycle.db "$@"

@@ -7,6 +7,8 @@ SITECYCLE_BUILD_PACKAGES=(
   libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata libssl-dev libsodium-dev libcurl4-openssl-dev
 )
+# The web dashboard (api/web) is built with node and npm packages from its package-lock.json.
+SITECYCLE_WEB_PACKAGES=(nodejs)
 # Tests only. node runs the npm package that the calendar tests compare the holiday calendars with.
 # postgresql pulls postgresql-15, whose server tests/postgresql/throwaway_cluster.sh starts for the
 # tests. Installing it also creates the system cluster postgresql@15-main on port 5432, and starts
@@ -59,4 +61,25 @@ sitecycle_install_chinese_days() {
   sitecycle_install_npm
   echo "installing chinese-days@$SITECYCLE_CHINESE_DAYS_VERSION under $SITECYCLE_NPM_PREFIX"
   npm install --no-audit --no-fund --prefix "$SITECYCLE_NPM_PREFIX" "chinese-days@$SITECYCLE_CHINESE_DAYS_VERSION"
+}
+
+# Builds the web dashboard (api/web) into the folder $1, which `sitecycle serve --web` serves.
+# Installs the locked npm packages when package-lock.json changed since the last install, and
+# rebuilds only when a source file is newer than the last build. Run from the repository root.
+sitecycle_build_web() {
+  local out=$1
+  sitecycle_install_packages "${SITECYCLE_WEB_PACKAGES[@]}"
+  sitecycle_install_npm
+  # npm writes node_modules/.package-lock.json at every install.
+  if [ ! -f api/web/node_modules/.package-lock.json ] ||
+    [ api/web/package-lock.json -nt api/web/node_modules/.package-lock.json ]; then
+    echo "installing the dashboard's npm packages into api/web/node_modules"
+    npm ci --prefix api/web --no-audit --no-fund >/dev/null
+  fi
+  if [ -f "$out/index.html" ] &&
+    [ -z "$(find api/web -path api/web/node_modules -prune -o -newer "$out/index.html" -type f -print -quit)" ]; then
+    return 0
+  fi
+  echo "building the web dashboard into $out"
+  SITECYCLE_WEB_OUT="$PWD/$out" npm run --prefix api/web --silent build >/dev/null
 }

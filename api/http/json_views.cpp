@@ -33,6 +33,38 @@ nlohmann::json document_kind_json(const DocumentKind& document) {
 }
 
 // The setting as declared; the value an agency overrides it with is not shown here.
+// A field of the workflow's schema, with what a form needs to build its input: type, title,
+// whether it is required at creation or written only by effects, bounds, choices and, for
+// lists and objects, the fields inside.
+nlohmann::json field_json(const FieldSpec& spec) {
+  nlohmann::json field = {{"id", spec.id},
+                          {"type", std::string(to_string(spec.type))},
+                          {"title", to_json(spec.title)},
+                          {"required", spec.required},
+                          {"read_only", spec.read_only}};
+  if (spec.minimum) field["min"] = *spec.minimum;
+  if (spec.maximum) field["max"] = *spec.maximum;
+  if (spec.minimum_date) field["min"] = *spec.minimum_date;
+  if (spec.maximum_date) field["max"] = *spec.maximum_date;
+  if (spec.pattern) field["pattern"] = *spec.pattern;
+  if (spec.format) field["format"] = *spec.format;
+  if (!spec.values.empty()) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const std::string& value : spec.values) {
+      auto title = spec.value_titles.find(value);
+      values.push_back({{"id", value}, {"title", title != spec.value_titles.end() ? to_json(title->second) : nullptr}});
+    }
+    field["values"] = std::move(values);
+  }
+  if (spec.items) field["items"] = field_json(*spec.items);
+  if (!spec.fields.empty()) {
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& [id, inner] : spec.fields) fields.push_back(field_json(inner));
+    field["fields"] = std::move(fields);
+  }
+  return field;
+}
+
 nlohmann::json setting_json(const WorkflowSetting& setting) {
   return {{"id", setting.id},
           {"title", to_json(setting.title)},
@@ -87,12 +119,15 @@ nlohmann::json workflow_json(const Workflow& workflow) {
   for (const DocumentKind& document : workflow.documents) documents.push_back(document_kind_json(document));
   nlohmann::json settings = nlohmann::json::array();
   for (const WorkflowSetting& setting : workflow.settings) settings.push_back(setting_json(setting));
+  nlohmann::json fields = nlohmann::json::array();
+  for (const auto& [id, spec] : workflow.fields) fields.push_back(field_json(spec));
 
   return {{"id", workflow.id},
           {"version", workflow.version},
           {"title", to_json(workflow.title)},
           {"states", std::move(states)},
           {"transitions", std::move(transitions)},
+          {"fields", std::move(fields)},
           {"documents", std::move(documents)},
           {"settings", std::move(settings)}};
 }

@@ -96,6 +96,22 @@ TEST_CASE("workflows list documents and settings", "[api]") {
   CHECK(submit.at("input").at("optional") == json::array());
 }
 
+TEST_CASE("workflows list their case data fields", "[api]") {
+  ApiFixture api;
+  json site = body_of(api.get("/api/v1/workflows")).at("items").at(1);
+  json fields = site.at("fields");
+  CHECK(ids_of(fields) == std::vector<std::string>{"area_m2", "investigation_result", "name", "planned_class", "remark"});
+  CHECK(fields.at(3) == json{{"id", "planned_class"},
+                             {"type", "integer"},
+                             {"title", {{"zh-CN", "规划用地类别"}, {"en", "Planned land-use class"}}},
+                             {"required", true},
+                             {"read_only", false},
+                             {"min", 1},
+                             {"max", 2}});
+  CHECK(fields.at(0).at("min") == 0);
+  CHECK_FALSE(fields.at(0).contains("max"));
+}
+
 TEST_CASE("workflows list pages", "[api]") {
   ApiFixture api;
   json body = body_of(api.get("/api/v1/workflows?limit=1&offset=1"));
