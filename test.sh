@@ -12,8 +12,10 @@ sitecycle_install_chinese_days
 sitecycle_install_npm
 bash tests/openapi/run.sh --install-only build/asan "$PWD"
 
-# The browser tests drive the dashboard that the test server serves from build/asan/web.
+# The browser tests drive the dashboard that the test server serves from build/asan/web, in
+# Debian's Chromium through pinned npm packages.
 sitecycle_build_web build/asan/web
+bash tests/web/run.sh --install-only build/asan "$PWD"
 
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSITECYCLE_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O0 -g"
 cmake --build build/asan -- -j"$(nproc)"

@@ -13,7 +13,9 @@ SITECYCLE_WEB_PACKAGES=(nodejs)
 # postgresql pulls postgresql-15, whose server tests/postgresql/throwaway_cluster.sh starts for the
 # tests. Installing it also creates the system cluster postgresql@15-main on port 5432, and starts
 # it where services can run. The tests neither use nor touch that cluster.
-SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev nodejs postgresql)
+# chromium runs the browser tests of the dashboard, with fonts-noto-cjk so that Chinese text has
+# its glyphs in the screenshots.
+SITECYCLE_TEST_PACKAGES=(catch2 libcpp-httplib-dev nodejs postgresql chromium fonts-noto-cjk)
 
 # That npm package, pinned to one version so that its holiday data cannot change under the tests.
 SITECYCLE_CHINESE_DAYS_VERSION=1.5.7

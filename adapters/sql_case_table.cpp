@@ -52,21 +52,45 @@ StoredCase decode_case(const CaseRow& row) {
   return stored;
 }
 
+// The LIKE pattern for a text search: `text` lower-cased (ASCII letters), with LIKE's special
+// characters escaped, between two '%'.
+std::string contains_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char character : text) {
+    if (character == '%' || character == '_' || character == '\\') pattern += '\\';
+    pattern += (character >= 'A' && character <= 'Z') ? static_cast<char>(character - 'A' + 'a') : character;
+  }
+  return pattern + "%";
+}
+
 // The WHERE clause for the query's filters. bind_filters binds the parameters it names.
 std::string filter_clause(Backend backend, const CaseQuery& query) {
   std::vector<std::string> conditions;
   if (query.workflow_id) conditions.emplace_back("workflow_id = :workflow_id");
   if (query.state) conditions.emplace_back("state = :state");
   if (query.closed) conditions.emplace_back(*query.closed ? "closed = 1" : "closed = 0");
+  if (query.district) {
+    conditions.push_back(fmt::format("{} = :district", json_text_field(backend, "cases.data", "district")));
+  }
+  if (query.text) {
+    conditions.push_back(fmt::format("(LOWER(cases.id) LIKE :text_in_id ESCAPE '\\' OR {})",
+                                     json_text_value_like(backend, "cases.data", "text_in_data")));
+  }
   std::string scope = case_scope_condition(backend, query.scope, "cases.id");
   if (!scope.empty()) conditions.push_back(std::move(scope));
   if (conditions.empty()) return "";
   return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
 }
 
-void bind_filters(soci::statement& statement, const CaseQuery& query) {
+// `pattern` is contains_pattern(*query.text), kept alive by the caller while the statement runs.
+void bind_filters(soci::statement& statement, const CaseQuery& query, const std::string& pattern) {
   if (query.workflow_id) statement.exchange(soci::use(*query.workflow_id, "workflow_id"));
   if (query.state) statement.exchange(soci::use(*query.state, "state"));
+  if (query.district) statement.exchange(soci::use(*query.district, "district"));
+  if (query.text) {
+    statement.exchange(soci::use(pattern, "text_in_id"));
+    statement.exchange(soci::use(pattern, "text_in_data"));
+  }
   bind_case_scope(statement, query.scope);
 }
 
@@ -74,7 +98,8 @@ long long count_cases(soci::session& session, const CaseQuery& query) {
   long long total = 0;
   soci::statement count(session);
   count.exchange(soci::into(total));
-  bind_filters(count, query);
+  const std::string pattern = contains_pattern(query.text.value_or(""));
+  bind_filters(count, query, pattern);
   prepare_statement(count, "SELECT COUNT(*) FROM cases" + filter_clause(backend_of(session), query));
   count.execute(true);
   return total;
@@ -155,7 +180,8 @@ Page<StoredCase> list_cases(soci::session& session, const CaseQuery& query) {
   CaseRow row;
   soci::statement select(session);
   exchange_into_row(select, row);
-  bind_filters(select, query);
+  const std::string pattern = contains_pattern(query.text.value_or(""));
+  bind_filters(select, query, pattern);
   select.exchange(soci::use(limit, "limit"));
   select.exchange(soci::use(offset, "offset"));
   prepare_statement(select,

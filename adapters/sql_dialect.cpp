@@ -24,6 +24,19 @@ std::string json_has_text_value(Backend backend, std::string_view column, std::s
       column, parameter);
 }
 
+std::string json_text_value_like(Backend backend, std::string_view column, std::string_view parameter) {
+  if (backend == Backend::sqlite) {
+    return fmt::format(
+        "EXISTS (SELECT 1 FROM json_each({}) AS value WHERE value.type = 'text'"
+        " AND LOWER(value.atom) LIKE :{} ESCAPE '\\')",
+        column, parameter);
+  }
+  return fmt::format(
+      "EXISTS (SELECT 1 FROM jsonb_each(CAST({} AS jsonb)) AS value WHERE jsonb_typeof(value.value) = 'string'"
+      " AND LOWER(value.value #>> '{{}}') LIKE :{} ESCAPE '\\')",
+      column, parameter);
+}
+
 std::string_view document_upload_order(Backend backend) {
   return backend == Backend::sqlite ? "rowid" : "upload_sequence";
 }

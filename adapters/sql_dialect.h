@@ -21,6 +21,10 @@ std::string json_text_field(Backend backend, std::string_view column, std::strin
 // bound to `parameter`.
 std::string json_has_text_value(Backend backend, std::string_view column, std::string_view parameter);
 
+// A condition that holds when the lower-cased text of any top-level string value of the JSON
+// object in `column` matches the LIKE pattern bound to `parameter` (with '\\' as escape).
+std::string json_text_value_like(Backend backend, std::string_view column, std::string_view parameter);
+
 // The column that orders a case's documents by upload within one second.
 std::string_view document_upload_order(Backend backend);
 

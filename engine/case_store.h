@@ -117,6 +117,9 @@ struct CaseQuery {
   std::int64_t limit = 50;
   std::int64_t offset = 0;
   std::optional<bool> closed;  // only closed, or only open, cases
+  std::optional<std::string> district;  // data.district is this district id
+  // The id or a top-level text value of the data contains this, ignoring ASCII case.
+  std::optional<std::string> text;
 };
 
 template <class T>

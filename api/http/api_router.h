@@ -30,7 +30,8 @@ namespace sitecycle::http {
 //   GET  /api/v1/public/listed-sites?district=&limit=&offset=  (no token needed)
 //   GET  /api/v1/me
 //   GET  /api/v1/workflows
-//   GET  /api/v1/cases?workflow=&state=&limit=&offset=
+//   GET  /api/v1/cases?workflow=&state=&district=&q=&limit=&offset=
+//   GET  /api/v1/cases.csv?workflow=&state=&district=&q=  (text/csv of the whole list)
 //   POST /api/v1/cases
 //   GET  /api/v1/cases/{id}
 //   POST /api/v1/cases/{id}/transitions/{transition}

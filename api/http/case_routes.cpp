@@ -105,21 +105,36 @@ nlohmann::json case_detail_body(const RouteContext& context, const CaseDetail& d
   return body;
 }
 
-RouteResult list_cases(const RouteContext& context) {
-  if (Status names = check_query_names(context.request, {"workflow", "state", "limit", "offset"}); !names) {
-    return names.problem();
-  }
-  Result<Paging> paging = read_paging(context.request);
-  if (!paging) return std::move(paging).take_problem();
+Result<CaseQuery> read_case_filters(const RouteContext& context) {
   Result<std::optional<std::string>> workflow = read_query_value(context.request, "workflow");
   if (!workflow) return std::move(workflow).take_problem();
   Result<std::optional<std::string>> state = read_query_value(context.request, "state");
   if (!state) return std::move(state).take_problem();
+  Result<std::optional<std::string>> district = read_district_query(context.request);
+  if (!district) return std::move(district).take_problem();
+  Result<std::optional<std::string>> text = read_search_query(context.request);
+  if (!text) return std::move(text).take_problem();
 
   CaseQuery query;
   query.scope = context.scope();
   query.workflow_id = *workflow;
   query.state = *state;
+  query.district = *district;
+  query.text = *text;
+  return query;
+}
+
+RouteResult list_cases(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {"workflow", "state", "district", "q", "limit", "offset"});
+      !names) {
+    return names.problem();
+  }
+  Result<Paging> paging = read_paging(context.request);
+  if (!paging) return std::move(paging).take_problem();
+  Result<CaseQuery> filters = read_case_filters(context);
+  if (!filters) return std::move(filters).take_problem();
+
+  CaseQuery query = std::move(*filters);
   query.limit = paging->limit;
   query.offset = paging->offset;
   Page<StoredCase> page = context.service.store().list_cases(query);

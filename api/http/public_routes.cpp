@@ -38,23 +38,14 @@ nlohmann::json public_entry(const StoredCase& stored, const WorkflowRegistry& re
   return entry;
 }
 
-Problem unknown_district_problem(std::string_view district) {
-  return make_problem(ErrorCode::bad_request,
-                      {fmt::format("查询参数 district 的值 {} 不是上海的区；可选：{}", quoted_excerpt(district),
-                                   shanghai_district_names()),
-                       fmt::format("Query parameter district has value {}, which is not a Shanghai district; one of: {}",
-                                   quoted_excerpt(district), shanghai_district_names())});
-}
-
 }  // namespace
 
 RouteResult list_public_listed_sites(const RouteContext& context) {
   if (Status names = check_query_names(context.request, {"district", "limit", "offset"}); !names) return names.problem();
   Result<Paging> paging = read_paging(context.request);
   if (!paging) return std::move(paging).take_problem();
-  Result<std::optional<std::string>> district = read_query_value(context.request, "district");
+  Result<std::optional<std::string>> district = read_district_query(context.request);
   if (!district) return std::move(district).take_problem();
-  if (*district && !is_shanghai_district(**district)) return unknown_district_problem(**district);
 
   CaseQuery query;
   query.workflow_id = std::string(kListingWorkflow);

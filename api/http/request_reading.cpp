@@ -1,5 +1,7 @@
 #include "request_reading.h"
 
+#include "engine/organisation.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -287,6 +289,33 @@ std::string quoted_excerpt(std::string_view text) {
   std::size_t cut = kExcerptBytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return fmt::format("\"{}…\"", text.substr(0, cut));
+}
+
+Result<std::optional<std::string>> read_district_query(const HttpRequest& request) {
+  Result<std::optional<std::string>> district = read_query_value(request, "district");
+  if (!district || !*district || is_shanghai_district(**district)) return district;
+  return bad_request(fmt::format("查询参数 district 的值 {} 不是上海的区；可选：{}", quoted_excerpt(**district),
+                                 shanghai_district_names()),
+                     fmt::format("Query parameter district has value {}, which is not a Shanghai district; one of: {}",
+                                 quoted_excerpt(**district), shanghai_district_names()));
+}
+
+Result<std::optional<std::string>> read_search_query(const HttpRequest& request) {
+  constexpr std::size_t kMaxSearchCharacters = 100;
+  Result<std::optional<std::string>> text = read_query_value(request, "q");
+  if (!text || !*text) return text;
+  std::string trimmed = **text;
+  trimmed.erase(0, trimmed.find_first_not_of(' '));
+  trimmed.erase(trimmed.find_last_not_of(' ') + 1);
+  std::size_t characters = 0;
+  for (unsigned char byte : trimmed) characters += (byte & 0xC0) != 0x80 ? 1 : 0;
+  if (trimmed.empty() || characters > kMaxSearchCharacters) {
+    return bad_request(fmt::format("查询参数 q 应为 1 到 {} 个字符的搜索文字（不计首尾空格）", kMaxSearchCharacters),
+                       fmt::format("Query parameter q must be a search text of 1 to {} characters (leading and "
+                                   "trailing spaces aside)",
+                                   kMaxSearchCharacters));
+  }
+  return std::optional<std::string>(std::move(trimmed));
 }
 
 }  // namespace sitecycle::http

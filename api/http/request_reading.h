@@ -65,6 +65,14 @@ Status check_query_names(const HttpRequest& request, std::initializer_list<std::
 Result<std::optional<std::string>> read_query_value(const HttpRequest& request,
                                                     std::string_view name);
 
+// Reads the query parameter `district`, which must be the id of a Shanghai district
+// (bad_request listing them otherwise). nullopt when absent.
+Result<std::optional<std::string>> read_district_query(const HttpRequest& request);
+
+// Reads the query parameter `q`, a text to search for: 1 to 100 characters after trimming
+// spaces (bad_request otherwise). nullopt when absent.
+Result<std::optional<std::string>> read_search_query(const HttpRequest& request);
+
 // `text` cut to at most 80 bytes (on a UTF-8 boundary) and quoted, for echoing client values in
 // messages.
 std::string quoted_excerpt(std::string_view text);

@@ -67,6 +67,16 @@ void create_case(CaseStore& store, const StoredCase& stored) {
   transaction->commit();
 }
 
+CaseQuery query_of(std::optional<std::string> workflow, std::optional<std::string> state, std::int64_t limit,
+                   std::int64_t offset) {
+  CaseQuery query;
+  query.workflow_id = std::move(workflow);
+  query.state = std::move(state);
+  query.limit = limit;
+  query.offset = offset;
+  return query;
+}
+
 std::vector<std::string> ids_of(const std::vector<StoredCase>& cases) {
   std::vector<std::string> ids;
   for (const StoredCase& stored : cases) ids.push_back(stored.id);
@@ -362,41 +372,71 @@ TEST_CASE("list_cases filters, pages and counts", "[store]") {
     CHECK(ids_of(page.items) == std::vector<std::string>{"survey_a", "parcel_a", "parcel_b", "parcel_c"});
   }
   SECTION("workflow filter") {
-    auto page = store->list_cases(CaseQuery{{}, "parcel", std::nullopt, 50, 0, std::nullopt});
+    auto page = store->list_cases(query_of("parcel", std::nullopt, 50, 0));
     CHECK(page.total == 3);
     CHECK(ids_of(page.items) == std::vector<std::string>{"parcel_a", "parcel_b", "parcel_c"});
   }
   SECTION("state filter") {
-    auto page = store->list_cases(CaseQuery{{}, std::nullopt, "registered", 50, 0, std::nullopt});
+    auto page = store->list_cases(query_of(std::nullopt, "registered", 50, 0));
     CHECK(page.total == 3);
     CHECK(ids_of(page.items) == std::vector<std::string>{"survey_a", "parcel_a", "parcel_b"});
   }
   SECTION("workflow and state filters together") {
-    auto page = store->list_cases(CaseQuery{{}, "parcel", "registered", 50, 0, std::nullopt});
+    auto page = store->list_cases(query_of("parcel", "registered", 50, 0));
     CHECK(page.total == 2);
     CHECK(ids_of(page.items) == std::vector<std::string>{"parcel_a", "parcel_b"});
   }
   SECTION("pages keep the total of all matches") {
-    auto first = store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 3, 0, std::nullopt});
-    auto second = store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 3, 3, std::nullopt});
+    auto first = store->list_cases(query_of(std::nullopt, std::nullopt, 3, 0));
+    auto second = store->list_cases(query_of(std::nullopt, std::nullopt, 3, 3));
     CHECK(first.total == 4);
     CHECK(second.total == 4);
     CHECK(ids_of(first.items) == std::vector<std::string>{"survey_a", "parcel_a", "parcel_b"});
     CHECK(ids_of(second.items) == std::vector<std::string>{"parcel_c"});
   }
   SECTION("no match") {
-    auto page = store->list_cases(CaseQuery{{}, "unknown_workflow", std::nullopt, 50, 0, std::nullopt});
+    auto page = store->list_cases(query_of("unknown_workflow", std::nullopt, 50, 0));
     CHECK(page.total == 0);
     CHECK(page.items.empty());
   }
   SECTION("odd limits and offsets do not fail") {
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 0, 0, std::nullopt}).items.empty());
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, -5, 0, std::nullopt}).items.empty());
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, -5, 0, std::nullopt}).total == 4);
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 2, -7, std::nullopt}).items.size() == 2);
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, 2, 1'000'000, std::nullopt}).items.empty());
-    CHECK(store->list_cases(CaseQuery{{}, std::nullopt, std::nullopt, INT64_MAX, INT64_MAX, std::nullopt}).items.empty());
+    CHECK(store->list_cases(query_of(std::nullopt, std::nullopt, 0, 0)).items.empty());
+    CHECK(store->list_cases(query_of(std::nullopt, std::nullopt, -5, 0)).items.empty());
+    CHECK(store->list_cases(query_of(std::nullopt, std::nullopt, -5, 0)).total == 4);
+    CHECK(store->list_cases(query_of(std::nullopt, std::nullopt, 2, -7)).items.size() == 2);
+    CHECK(store->list_cases(query_of(std::nullopt, std::nullopt, 2, 1'000'000)).items.empty());
+    CHECK(store->list_cases(query_of(std::nullopt, std::nullopt, INT64_MAX, INT64_MAX)).items.empty());
   }
+}
+
+TEST_CASE("list_cases finds cases by district and by text", "[store]") {
+  TestDatabase database;
+  auto store = database.open_case_store();
+  StoredCase pudong = make_case("parcel_000001");
+  pudong.data = {{"district", "pudong"}, {"name", "东方枢纽 B-1 地块"}, {"area_m2", 100}};
+  StoredCase qingpu = make_case("parcel_000002");
+  qingpu.data = {{"district", "qingpu"}, {"name", "Qingpu 44-01 (50%_off)"}, {"note", "district pudong nearby"}};
+  create_case(*store, pudong);
+  create_case(*store, qingpu);
+
+  CaseQuery query;
+  query.district = "pudong";
+  CHECK(ids_of(store->list_cases(query).items) == std::vector<std::string>{"parcel_000001"});
+  query.district = "xuhui";
+  CHECK(store->list_cases(query).total == 0);
+
+  auto found = [&](const std::string& text) {
+    CaseQuery search;
+    search.text = text;
+    return ids_of(store->list_cases(search).items);
+  };
+  CHECK(found("东方枢纽") == std::vector<std::string>{"parcel_000001"});
+  CHECK(found("QINGPU 44") == std::vector<std::string>{"parcel_000002"});  // ASCII case ignored
+  CHECK(found("000002") == std::vector<std::string>{"parcel_000002"});     // the id
+  CHECK(found("50%_") == std::vector<std::string>{"parcel_000002"});       // % and _ taken literally
+  CHECK(found("5_%").empty());
+  CHECK(found("district").size() == 1);  // values only, not the keys of the data
+  CHECK(found("100").empty());           // text values only
 }
 
 TEST_CASE("events_of pages by event id", "[store]") {

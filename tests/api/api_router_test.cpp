@@ -205,6 +205,23 @@ TEST_CASE("case list filters, pages and counts", "[api]") {
   CHECK(blank_filter.at("total") == 4);
 }
 
+TEST_CASE("cases list searches by text and district", "[api]") {
+  ApiFixture api;
+  std::string first = api.create_site("一号地块");
+  std::string second = api.create_site("Second Site");
+
+  CHECK(ids_of(body_of(api.get("/api/v1/cases?q=%E4%B8%80%E5%8F%B7")).at("items")) == std::vector<std::string>{first});
+  CHECK(ids_of(body_of(api.get("/api/v1/cases?q=%20second%20SITE%20")).at("items")) ==
+        std::vector<std::string>{second});
+  CHECK(ids_of(body_of(api.get("/api/v1/cases?q=" + second)).at("items")) == std::vector<std::string>{second});
+  CHECK(body_of(api.get("/api/v1/cases?district=pudong")).at("total") == 0);  // these sites name no district
+
+  check_problem_shape(api.get("/api/v1/cases?district=mars"), 400, "bad_request");
+  check_problem_shape(api.get("/api/v1/cases?q=%20%20"), 400, "bad_request");
+  check_problem_shape(api.get("/api/v1/cases?q=" + std::string(101, 'a')), 400, "bad_request");
+  CHECK(api.get("/api/v1/cases?q=" + std::string(100, 'a')).status == 200);
+}
+
 TEST_CASE("bad paging answers 400", "[api]") {
   ApiFixture api;
   for (const char* query : {"limit=0", "limit=501", "limit=abc", "limit=-1", "offset=-1",

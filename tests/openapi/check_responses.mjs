@@ -16,24 +16,21 @@
 //
 // ajv and ajv-formats are CommonJS packages loaded with require(), so NODE_PATH may point at the
 // node_modules folder that `npm ci` filled (run.sh does this).
-import { spawn } from 'node:child_process';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { startServer as startSitecycle, stopServer } from '../sitecycle_server.mjs';
 
 const require = createRequire(import.meta.url);
 
 const USAGE = 'usage: node check_responses.mjs --binary PATH --source DIR';
 const SERVER_START_TIMEOUT_MS = 180_000; // generous, because sanitizer builds load the demo data slowly
 const REQUEST_TIMEOUT_MS = 60_000;
-const SERVER_STOP_TIMEOUT_MS = 15_000;
 const SCHEMA_BASE = 'https://sitecycle.invalid/openapi/schemas/';
 // Response headers the document describes. One of these in a response that the document does
 // not list for it fails the check, so that the document cannot fall behind the server.
@@ -99,65 +96,10 @@ function readArguments() {
 // port.
 async function startServer(binary, source, extraArgs = []) {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'sitecycle-openapi-'));
-  const logPath = path.join(folder, 'server.log');
-  const log = openSync(logPath, 'w');
   const args = ['serve', '--demo', '--listen', '127.0.0.1:0', '--db', `sqlite:${path.join(folder, 's.db')}`,
     '--workflows', path.join(source, 'workflows'), '--examples', path.join(source, 'examples'),
     '--upload-limit', String(UPLOAD_LIMIT_MIB), '--webhook-attempts', String(WEBHOOK_ATTEMPTS), ...extraArgs];
-  const child = spawn(binary, args, { cwd: folder, stdio: ['ignore', 'pipe', log] });
-  closeSync(log);
-  const server = { child, folder, logPath, port: 0 };
-  activeServers.add(server);
-
-  const listening = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(
-      `timed out after ${SERVER_START_TIMEOUT_MS / 1000} s waiting for the server's "listening on" line`)), SERVER_START_TIMEOUT_MS);
-    child.once('error', (error) => reject(new Error(`failed to start ${binary}: ${error.message}`)));
-    child.once('exit', (code, signal) => reject(new Error(
-      `the server exited before listening (exit code ${code}, signal ${signal})`)));
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      const match = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line.trim());
-      if (match) resolve(Number(match[1]));
-      else reject(new Error(`unexpected first line from the server: ${JSON.stringify(line)}`));
-    });
-  });
-  try {
-    server.port = await listening;
-  } catch (error) {
-    error.server = server; // so that the caller can show the log and stop it
-    throw error;
-  }
-  child.removeAllListeners('exit');
-  child.stdout.resume(); // drain later output so the server never blocks on a full pipe
-  return server;
-}
-
-// Stops the server with SIGTERM, and SIGKILL when it does not exit in time.
-async function stopServer(server) {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), SERVER_STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-const activeServers = new Set();
-
-// Kills the servers when the script ends in any way, including an uncaught error.
-process.on('exit', () => {
-  for (const { child } of activeServers) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`stopped by ${signal}`);
-    process.exit(1);
-  });
+  return startSitecycle(binary, args, { folder, logPath: path.join(folder, 'server.log'), timeoutMs: SERVER_START_TIMEOUT_MS });
 }
 
 async function logTail(server, lines = 30) {
@@ -1748,7 +1690,6 @@ async function runOn(server, contract, sourceText, checks) {
     checker.failed += 1;
   }
   await stopServer(server);
-  activeServers.delete(server);
   if (checker.failed > 0) {
     console.log(`server log (kept in ${server.folder}):\n${await logTail(server)}`);
   } else {

@@ -14,36 +14,12 @@
 # packages from the npm registry.
 set -euo pipefail
 
-usage() {
-  echo "usage: $0 BUILD_DIR BINARY SOURCE_DIR, or $0 --install-only BUILD_DIR SOURCE_DIR" >&2
-  exit 2
-}
-
-install_only=false
-if [ "${1:-}" = "--install-only" ]; then
-  install_only=true
-  shift
-  [ $# -eq 2 ] || usage
-  set -- "$1" "" "$2"
-fi
-[ $# -eq 3 ] || usage
-build_dir=$1
-binary=$2
-source_dir=$(cd "$3" 2>/dev/null && pwd) || { echo "error: source folder $3 not found" >&2; usage; }
-[ "$install_only" = true ] || [ -x "$binary" ] || { echo "error: $binary is not an executable file" >&2; usage; }
+source "$(dirname "$0")/../npm_test_runner.sh"
+sitecycle_test_read_arguments openapi "$@"
 here="$source_dir/tests/openapi"
 document="$source_dir/api/http/openapi.json"
-[ -f "$here/package-lock.json" ] || { echo "error: $here/package-lock.json not found; is $source_dir the repository root?" >&2; usage; }
-
-# Install the pinned packages. npm ci reads the manifest and lock file in the prefix folder, so
-# copy them there. An unchanged lock file with its install in place is not installed again.
 npm_dir="$build_dir/openapi-npm"
-mkdir -p "$npm_dir"
-if ! cmp -s "$here/package-lock.json" "$npm_dir/package-lock.json" || [ ! -f "$npm_dir/node_modules/.package-lock.json" ]; then
-  cp "$here/package.json" "$here/package-lock.json" "$npm_dir/"
-  echo "installing the packages of tests/openapi/package-lock.json in $npm_dir"
-  npm ci --prefix "$npm_dir" --no-audit --no-fund
-fi
+sitecycle_test_install_packages openapi "$npm_dir"
 [ "$install_only" = true ] && exit 0
 
 # Lint. Redocly exits non-zero only for errors, so its JSON report is read to fail on warnings too.

@@ -62,7 +62,8 @@ async function readProblem(response) {
 }
 
 // Sends one request and returns { data, etag }. Options: method, query (an object whose empty
-// values are left out), body (sent as JSON), headers, and token. A token given here overrides
+// values are left out), body (sent as JSON), headers, blob (return the body as a Blob, for
+// downloads), and token. A token given here overrides
 // the signed-in one, for checking a token at sign-in, and a 401 then signs nobody out.
 export async function apiRequest(path, options = {}) {
   const token = options.token ?? settings.token();
@@ -97,6 +98,8 @@ export async function apiRequest(path, options = {}) {
     throw new ApiError(response.status, problem);
   }
 
+  if (options.blob) return { data: await response.blob(), etag: response.headers.get('ETag') };
+
   let data = null;
   if (response.status !== 204) {
     try {
@@ -116,6 +119,18 @@ export async function apiRequest(path, options = {}) {
 export async function apiGet(path, query) {
   const { data } = await apiRequest(path, { query });
   return data;
+}
+
+// Downloads `path` (with the token, which a plain link cannot send) and saves it as `fileName`.
+export async function apiDownload(path, query, fileName) {
+  const { data } = await apiRequest(path, { query, blob: true, headers: { Accept: '*/*' } });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(data);
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
 export function caseUrlPath(caseId) {
