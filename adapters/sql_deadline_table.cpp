@@ -142,6 +142,11 @@ std::string where_clause(Backend backend, const DeadlineQuery& query) {
     for (std::size_t i = 0; i < query.responsible_roles.size(); ++i) names.push_back(fmt::format(":role{}", i));
     conditions.push_back(fmt::format("responsible IN ({})", fmt::join(names, ", ")));
   }
+  if (query.district) {
+    conditions.push_back(fmt::format(
+        "EXISTS (SELECT 1 FROM cases located WHERE located.id = deadlines.case_id AND {} = :district)",
+        json_text_field(backend, "located.data", "district")));
+  }
   std::string scope = case_scope_condition(backend, query.scope, "deadlines.case_id");
   if (!scope.empty()) conditions.push_back(std::move(scope));
   if (conditions.empty()) return "";
@@ -161,6 +166,7 @@ struct QueryBindings {
     if (binds_status(query)) statement.exchange(soci::use(*query.status, "status"));
     if (query.agency_id) statement.exchange(soci::use(*query.agency_id, "agency_id"));
     if (query.due_before) statement.exchange(soci::use(due_before, "due_before"));
+    if (query.district) statement.exchange(soci::use(*query.district, "district"));
     for (std::size_t i = 0; i < query.responsible_roles.size(); ++i) {
       statement.exchange(soci::use(query.responsible_roles[i], fmt::format("role{}", i)));
     }

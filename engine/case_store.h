@@ -147,6 +147,7 @@ struct DeadlineQuery {
   std::optional<std::string> agency_id;
   std::optional<Instant> due_before;  // due_at earlier than this
   std::vector<std::string> responsible_roles;  // any of these roles; empty means every role
+  std::optional<std::string> district;  // deadlines of cases whose data.district is this
   std::int64_t limit = 50;
   std::int64_t offset = 0;
 };

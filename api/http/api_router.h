@@ -43,7 +43,7 @@ namespace sitecycle::http {
 //   POST /api/v1/webhooks, GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id},
 //   GET  /api/v1/webhooks/{id}/deliveries?limit=
 //   GET  /api/v1/stream?after=  (text/event-stream of the events of the cases the caller may read)
-//   GET  /api/v1/deadlines?status=&agency=&due_before=&limit=&offset=
+//   GET  /api/v1/deadlines?status=&agency=&due_before=&district=&limit=&offset=
 //   GET  /api/v1/deadlines.ics  (text/calendar: the caller's role's open deadlines)
 //   GET  /api/v1/calendars/{calendar}/working-days?from=&count=
 //   GET  / and other paths outside /api/ and /metrics: the web dashboard (web_assets.h), no token

@@ -97,8 +97,11 @@ Result<DeadlineQuery> read_deadline_query(const HttpRequest& request) {
   if (!agency) return std::move(agency).take_problem();
   Result<std::optional<Instant>> due_before = read_due_before(request);
   if (!due_before) return std::move(due_before).take_problem();
+  Result<std::optional<std::string>> district = read_district_query(request);
+  if (!district) return std::move(district).take_problem();
 
   DeadlineQuery query;
+  query.district = std::move(*district);
   query.status = std::move(*status);
   query.agency_id = std::move(*agency);
   query.due_before = *due_before;
@@ -165,7 +168,8 @@ CalendarEntry calendar_entry(const DeadlineRecord& record, const DeadlineDisplay
 }  // namespace
 
 RouteResult list_deadlines(const RouteContext& context) {
-  if (Status names = check_query_names(context.request, {"status", "agency", "due_before", "limit", "offset"});
+  if (Status names =
+          check_query_names(context.request, {"status", "agency", "due_before", "district", "limit", "offset"});
       !names) {
     return names.problem();
   }

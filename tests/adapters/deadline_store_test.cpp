@@ -357,6 +357,22 @@ TEST_CASE("list_deadlines filters and pages", "[deadline][store]") {
   Page<DeadlineRecord> counted = fixture.store().list_deadlines(no_items);
   CHECK(counted.items.empty());
   CHECK(counted.total == 7);
+
+  // Only the deadlines of cases whose data names the district.
+  StoredCase located = *fixture.store().find_case(case_id);
+  located.id = "permit_in_pudong";
+  located.data = {{"district", "pudong"}};
+  {
+    std::unique_ptr<CaseTransaction> transaction = fixture.store().begin();
+    transaction->insert_case(located);
+    transaction->commit();
+  }
+  fixture.insert({labelled(located.id, "located", {P::armed, false}, "2026-03-25T16:00:00Z")});
+  DeadlineQuery by_district;
+  by_district.district = "pudong";
+  CHECK(listed(by_district) == Ids{"located"});
+  by_district.district = "xuhui";
+  CHECK(listed(by_district).empty());
 }
 
 TEST_CASE("outbox stores and lists messages", "[deadline][store]") {

@@ -266,6 +266,12 @@ TEST_CASE("deadline list rejects bad filters", "[api][deadline]") {
       CHECK(contains(en, "UTC offset"));
     }
   }
+  SECTION("unknown district lists the districts") {
+    auto [zh_cn, en] = bad_request_details(api, "/api/v1/deadlines?district=mars");
+    CHECK(contains(zh_cn, "\"mars\""));
+    CHECK(contains(en, "not a Shanghai district"));
+    CHECK(contains(en, "pudong"));
+  }
   SECTION("unknown query parameter") {
     auto [zh_cn, en] = bad_request_details(api, "/api/v1/deadlines?state=open");
     CHECK(contains(zh_cn, "\"state\""));

@@ -5,8 +5,11 @@
 //   2. language switch: English labels, then back to Chinese;
 //   3. consultancy scope: the case list of demo_consultant contains only its firm's cases, and
 //      another firm's case shows a not-found message;
-//   4. page health: no console errors, failed requests or unexpected error responses during
-//      scenarios 1 to 3, and no request to any host but the test server.
+//   4. report upload: demo_consultant submits an investigation report from the case page, first
+//      without the required document (409 documents_missing), then with a PDF file chosen in the
+//      form, which is uploaded and handed in with the step;
+//   5. page health: no console errors, failed requests or unexpected error responses during
+//      scenarios 1 to 4, and no request to any host but the test server.
 // It also saves a screenshot of each screen to BUILD_DIR/web-test-output/screens/, and one of
 // the page of each failing scenario to BUILD_DIR/web-test-output/.
 //
@@ -20,6 +23,7 @@
 //
 // playwright-core is a CommonJS package loaded with require(), so NODE_PATH may point at the
 // node_modules folder that `npm ci` filled (run.sh does this).
+import { createHash } from 'node:crypto';
 import { access, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -52,6 +56,20 @@ const LATE_DEADLINE_RULE = 'review';
 // a JSON field to fill.
 const FIRED_TRANSITION = 'return_for_correction';
 const TRANSITION_COMMENT = '请补充地下水采样点位说明（浏览器测试）';
+
+// The Qingpu investigation on which the consultancy submits its report. The demo data leaves it
+// in phase1 with no firm granted, so the setup lets the city bureau grant CONSULTANT's firm
+// access and the consultancy start sampling (SAMPLING_TRANSITION). REPORT_TRANSITION is then
+// open to the consultancy, and it requires a document of kind REPORT_KIND.
+const REPORT_CASE = 'investigation_000001';
+const SAMPLING_TRANSITION = 'start_sampling';
+const REPORT_TRANSITION = 'submit_report';
+const REPORT_KIND = 'investigation_report';
+const REPORT_FILE_NAME = '调查报告.pdf';
+const REPORT_COMMENT = '提交调查报告（浏览器测试）';
+// A small file that starts like a PDF. The server stores any bytes, so it need not be a whole PDF.
+const REPORT_FILE_BYTES = Buffer.from('%PDF-1.4\n% 浏览器测试的调查报告\n1 0 obj << /Type /Catalog >> endobj\n'
+  + 'trailer << /Root 1 0 R >>\n%%EOF\n', 'utf8');
 
 // The demo data has no deadlines, because the published examples give no date for the steps
 // that would start a clock, and undated steps start none. So the test first serves the demo at
@@ -177,6 +195,36 @@ async function startReviewDeadline(port, tokens) {
   }
 }
 
+// Lets CONSULTANT fire REPORT_TRANSITION on REPORT_CASE: the city bureau grants the
+// consultancy's firm access to the case, and the consultancy fires SAMPLING_TRANSITION.
+async function prepareReportCase(port, tokens) {
+  const me = await getJson(port, tokens[CONSULTANT], 'me');
+  const firm = me.organisation.id;
+  const cityRead = await callApi(port, tokens[CITY_EEB], `cases/${REPORT_CASE}`);
+  if (cityRead.status !== 200) throw new Error(`GET /api/v1/cases/${REPORT_CASE} as ${CITY_EEB} returned ${cityRead.status}`);
+  if (cityRead.json.state !== 'phase1') {
+    throw new Error(`${REPORT_CASE} is in state ${cityRead.json.state}, but the test expects the demo data to leave it in phase1`);
+  }
+  const granted = await callApi(port, tokens[CITY_EEB], `cases/${REPORT_CASE}/parties`, {
+    method: 'POST',
+    body: { org_id: firm },
+  });
+  if (granted.status !== 201) {
+    throw new Error(`POST /api/v1/cases/${REPORT_CASE}/parties for ${firm} returned ${granted.status}: ${JSON.stringify(granted.json)}`);
+  }
+
+  const read = await callApi(port, tokens[CONSULTANT], `cases/${REPORT_CASE}`);
+  if (read.status !== 200) throw new Error(`GET /api/v1/cases/${REPORT_CASE} as ${CONSULTANT} returned ${read.status} after the grant`);
+  const fired = await callApi(port, tokens[CONSULTANT], `cases/${REPORT_CASE}/transitions/${SAMPLING_TRANSITION}`, {
+    method: 'POST',
+    body: { comment: '开展初步采样（浏览器测试的准备步骤）' },
+    headers: { 'If-Match': read.etag },
+  });
+  if (fired.status !== 200) {
+    throw new Error(`POST ${SAMPLING_TRANSITION} on ${REPORT_CASE} returned ${fired.status}: ${JSON.stringify(fired.json)}`);
+  }
+}
+
 // Checks through the API that LATE_CASE's review deadline is overdue and red for the supervisor,
 // so that a failure of the UI scenarios is not a failure of the test data. Returns the number
 // of overdue deadlines of the supervisor.
@@ -199,7 +247,7 @@ function check(condition, message) {
   if (!condition) throw new CheckFailure(message);
 }
 
-// Requests, responses and console messages of every page, for scenario 4.
+// Requests, responses and console messages of every page, for scenario 5.
 function createRecords(port) {
   return {
     origin: `http://127.0.0.1:${port}`,
@@ -340,8 +388,9 @@ function sampleValue(spec) {
 
 // Enters `value` into the form item of one field, with the control FieldInput.vue renders for
 // the field's type.
-// NOTE: FIRED_TRANSITION has one required input, a list, so only the list branch runs here. The
-// other branches run only when the transition or its workflow changes.
+// NOTE: the required inputs of FIRED_TRANSITION (a list) and REPORT_TRANSITION (an enumeration and
+// an integer) run the list, enum and integer branches. The boolean, date and text branches run
+// only when a transition or its workflow changes.
 async function fillField(page, formItem, spec, value) {
   switch (spec?.type) {
     case 'enum':
@@ -368,6 +417,21 @@ async function fillField(page, formItem, spec, value) {
     default:
       await formItem.locator('input').fill(String(value));
   }
+}
+
+// Fills every required input of `transition` in the open form `dialog` by its type. Returns the
+// input object that the form is expected to send.
+async function fillRequiredInputs(page, dialog, workflow, transition) {
+  const expectedInput = {};
+  for (const fieldId of transition.input?.required ?? []) {
+    const spec = workflow.fields.find((field) => field.id === fieldId);
+    const value = sampleValue(spec);
+    const formItem = dialog.locator(`.el-form-item[data-field-id="${fieldId}"]`);
+    check(await formItem.count() === 1, `the form of ${transition.id} has no input for its required field ${fieldId}`);
+    await fillField(page, formItem, spec, value);
+    expectedInput[fieldId] = value;
+  }
+  return expectedInput;
 }
 
 // ---------------------------------------------------------------- scenarios
@@ -459,15 +523,7 @@ async function supervisorFlow({ page, port, tokens, messages, screens, records }
   await button.click();
   const dialog = page.getByTestId('transition-dialog');
   await dialog.waitFor();
-  const expectedInput = {};
-  for (const fieldId of transition.input?.required ?? []) {
-    const spec = workflow.fields.find((field) => field.id === fieldId);
-    const value = sampleValue(spec);
-    const formItem = dialog.locator(`.el-form-item[data-field-id="${fieldId}"]`);
-    check(await formItem.count() === 1, `the form of ${FIRED_TRANSITION} has no input for its required field ${fieldId}`);
-    await fillField(page, formItem, spec, value);
-    expectedInput[fieldId] = value;
-  }
+  const expectedInput = await fillRequiredInputs(page, dialog, workflow, transition);
   await dialog.getByTestId('transition-comment').fill(TRANSITION_COMMENT);
 
   const responsePromise = page.waitForResponse((response) => response.request().method() === 'POST'
@@ -600,7 +656,174 @@ async function consultantScope({ page, port, tokens, messages, records, scenario
   check(await page.getByTestId('timeline-item').count() === 0, `the case page shows the history of ${LATE_CASE} to ${CONSULTANT}`);
 }
 
-// 4. What the pages of scenarios 1 to 3 logged and requested.
+// 4. A consultancy submits its investigation report from the case page. Without a file the server
+// rejects the step with 409 documents_missing, which the form shows. With a file chosen, the
+// form uploads it with its kind and title, and the step hands it in.
+async function reportUpload({ page, port, tokens, messages, screens, records, scenario }) {
+  const zh = messages['zh-CN'];
+  const token = tokens[CONSULTANT];
+  const me = await getJson(port, token, 'me');
+  const transitionPath = `/api/v1/cases/${REPORT_CASE}/transitions/${REPORT_TRANSITION}`;
+  const documentsPath = `/api/v1/cases/${REPORT_CASE}/documents`;
+
+  // Through the API: the step is open to the consultancy and requires the report, and the case
+  // has no document of that title yet.
+  const workflows = await getAll(port, token, 'workflows');
+  const caseRead = await callApi(port, token, `cases/${REPORT_CASE}`);
+  check(caseRead.status === 200, `GET /api/v1/cases/${REPORT_CASE} as ${CONSULTANT} returned ${caseRead.status}`);
+  const caseDetail = caseRead.json;
+  const workflow = workflows.find((item) => item.id === caseDetail.workflow);
+  const transition = workflow.transitions.find((item) => item.id === REPORT_TRANSITION);
+  check(transition?.required_documents?.includes(REPORT_KIND),
+    `${REPORT_TRANSITION} of the workflow ${workflow.id} does not require a document of kind ${REPORT_KIND}`);
+  const available = caseDetail.transitions.find((item) => item.id === REPORT_TRANSITION);
+  check(available?.guard_holds, `${CONSULTANT} may not fire ${REPORT_TRANSITION} on ${REPORT_CASE} (state ${caseDetail.state})`);
+  const documentsBefore = (await getJson(port, token, `cases/${REPORT_CASE}/documents`)).items;
+  check(!documentsBefore.some((item) => item.title === REPORT_FILE_NAME),
+    `${REPORT_CASE} already has a document titled ${REPORT_FILE_NAME} before the browser uploads one`);
+  const title = localized(transition.title, 'zh-CN');
+  const kindTitle = localized(workflow.documents.find((kind) => kind.id === REPORT_KIND)?.title, 'zh-CN');
+  check(kindTitle, `the workflow ${workflow.id} has no title for the document kind ${REPORT_KIND}`);
+
+  // The case page, opened from the case list.
+  await page.goto(`${records.origin}/`);
+  await signIn(page, token, me);
+  await page.locator('.el-menu-item', { hasText: zh.nav.cases }).click();
+  await waitForHash(page, '#/cases');
+  await page.locator(`[data-testid="case-row"][data-case-id="${REPORT_CASE}"]`).click();
+  await waitForHash(page, `#/cases/${REPORT_CASE}`);
+  await page.getByTestId('case-data').waitFor();
+  await page.getByTestId('timeline-item').first().waitFor();
+  await waitForLoaded(page);
+  const eventsBefore = new Set(await page.getByTestId('timeline-item').evaluateAll(
+    (items) => items.map((item) => item.getAttribute('data-event-id'))));
+
+  // The form: a file input for the report, marked required, then the required inputs.
+  const button = page.locator(`[data-testid="transition-button"][data-transition-id="${REPORT_TRANSITION}"]`);
+  check(await button.isEnabled(), `the button of ${REPORT_TRANSITION} on the case page is disabled`);
+  await button.click();
+  const dialog = page.getByTestId('transition-dialog');
+  await dialog.waitFor();
+  const documentRow = dialog.locator(`[data-document-kind="${REPORT_KIND}"]`);
+  check(await documentRow.count() === 1, `the form of ${REPORT_TRANSITION} has ${await documentRow.count()} row(s) for ${REPORT_KIND}, expected 1`);
+  const documentRowText = await documentRow.textContent();
+  check(documentRowText.includes(kindTitle), `the document row of ${REPORT_KIND} reads "${documentRowText.trim()}", without the title "${kindTitle}"`);
+  check(documentRowText.includes(zh.transition.requiredDocument),
+    `the document row of ${REPORT_KIND} is not marked "${zh.transition.requiredDocument}"`);
+  const fileInput = documentRow.getByTestId(`document-file-${REPORT_KIND}`);
+  check(await fileInput.count() === 1, `the document row of ${REPORT_KIND} has no file input document-file-${REPORT_KIND}`);
+  const expectedInput = await fillRequiredInputs(page, dialog, workflow, transition);
+  await dialog.getByTestId('transition-comment').fill(REPORT_COMMENT);
+
+  const uploads = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === documentsPath) uploads.push(request);
+  });
+  const isTransitionResponse = (response) => response.request().method() === 'POST'
+    && new URL(response.url()).pathname === transitionPath;
+
+  // Submitted without a file: nothing is uploaded, and the server's 409 names the missing report.
+  records.expectedErrors.push({ scenario, method: 'POST', pathname: transitionPath, status: 409 });
+  const rejectedPromise = page.waitForResponse(isTransitionResponse);
+  await dialog.getByTestId('transition-form-submit').click();
+  const rejected = await rejectedPromise;
+  check(rejected.status() === 409, `POST ${REPORT_TRANSITION} without a file returned ${rejected.status()}, expected 409: ${await rejected.text()}`);
+  const problem = await rejected.json();
+  check(problem.code === 'documents_missing', `POST ${REPORT_TRANSITION} without a file returned the problem ${problem.code}, expected documents_missing`);
+  check(isDeepStrictEqual(problem.missing_documents, [REPORT_KIND]),
+    `the 409 lists the missing documents ${JSON.stringify(problem.missing_documents)}, expected ${JSON.stringify([REPORT_KIND])}`);
+  check(uploads.length === 0, `the form sent ${uploads.length} upload(s) with no file chosen`);
+  check(rejected.request().postDataJSON().documents === undefined, `the form sent documents with no file chosen`);
+  const alert = dialog.getByTestId('transition-problem');
+  await alert.waitFor();
+  const alertText = await alert.textContent();
+  const expectedStart = zh.transition.documentsMissing.split('{list}')[0];
+  check(alertText.includes(expectedStart), `the form shows "${alertText.trim()}", expected it to start with "${expectedStart}"`);
+  check(alertText.includes(kindTitle), `the form's error "${alertText.trim()}" does not name the missing document "${kindTitle}"`);
+  check(await dialog.isVisible(), 'the form closed after the 409');
+  // The form scrolls its error, at the top, into view after a click on the submit button.
+  const box = await alert.boundingBox();
+  check(box !== null && box.y >= 0, `the form's error is above the visible area (y = ${box?.y})`);
+  await saveScreen(page, screens, 'report-documents-missing');
+
+  // Submitted with the file: one upload with the kind, title, type and bytes, then the step.
+  await fileInput.setInputFiles({ name: REPORT_FILE_NAME, mimeType: 'application/pdf', buffer: REPORT_FILE_BYTES });
+  const uploadPromise = page.waitForResponse((response) => response.request().method() === 'POST'
+    && new URL(response.url()).pathname === documentsPath);
+  const firedPromise = page.waitForResponse(isTransitionResponse);
+  await dialog.getByTestId('transition-form-submit').click();
+  const uploadResponse = await uploadPromise;
+  const upload = uploadResponse.request();
+  check(uploadResponse.status() === 201, `POST ${documentsPath} returned ${uploadResponse.status()}, expected 201: ${await uploadResponse.text()}`);
+  const uploadUrl = new URL(upload.url());
+  check(uploadUrl.searchParams.get('kind') === REPORT_KIND,
+    `the upload was sent with kind ${uploadUrl.searchParams.get('kind')}, expected ${REPORT_KIND}`);
+  check(uploadUrl.searchParams.get('title') === REPORT_FILE_NAME,
+    `the upload was sent with title ${uploadUrl.searchParams.get('title')}, expected ${REPORT_FILE_NAME}`);
+  const uploadType = upload.headers()['content-type'];
+  check(uploadType === 'application/pdf', `the upload was sent with Content-Type ${uploadType}, expected application/pdf`);
+  // NOTE: upload.postDataBuffer() returns null for this request (playwright-core 1.65 with
+  // Chromium 156), because Chromium does not pass a body read from a File to the DevTools
+  // protocol. So the size and SHA-256 that the server computed from the body it received stand
+  // in for the sent bytes, and the download at the end compares the bytes themselves.
+  const uploaded = await uploadResponse.json();
+  const digest = createHash('sha256').update(REPORT_FILE_BYTES).digest('hex');
+  check(uploaded.size === REPORT_FILE_BYTES.length,
+    `the server received an upload of ${uploaded.size} bytes, expected the ${REPORT_FILE_BYTES.length} bytes of the chosen file`);
+  check(uploaded.sha256 === digest, `the server received an upload with SHA-256 ${uploaded.sha256}, expected ${digest} of the chosen file`);
+
+  const fired = await firedPromise;
+  check(fired.status() === 200, `POST ${REPORT_TRANSITION} with the file returned ${fired.status()}: ${await fired.text()}`);
+  check(uploads.length === 1, `the form sent ${uploads.length} uploads for one chosen file`);
+  const sent = fired.request().postDataJSON();
+  check(isDeepStrictEqual(sent.documents, [uploaded.id]),
+    `the form sent the documents ${JSON.stringify(sent.documents)}, expected the uploaded ${JSON.stringify([uploaded.id])}`);
+  check(isDeepStrictEqual(sent.input, expectedInput),
+    `the form sent the input ${JSON.stringify(sent.input)}, expected ${JSON.stringify(expectedInput)}`);
+  check(sent.comment === REPORT_COMMENT, `the form sent the comment ${JSON.stringify(sent.comment)}`);
+  const ifMatch = fired.request().headers()['if-match'];
+  check(ifMatch === caseRead.etag, `POST ${REPORT_TRANSITION} was sent with If-Match ${ifMatch}, expected the case's ETag ${caseRead.etag}`);
+  await dialog.waitFor({ state: 'hidden' });
+
+  // The new event in the timeline, with the transition's title and the comment.
+  const newEvent = page.getByTestId('timeline-item').filter({ hasText: REPORT_COMMENT });
+  await newEvent.waitFor();
+  const eventId = await newEvent.getAttribute('data-event-id');
+  check(!eventsBefore.has(eventId), `the timeline item with the comment (event ${eventId}) was there before the transition`);
+  check((await newEvent.textContent()).includes(title), `the new timeline item does not name the transition "${title}"`);
+  await page.locator('.el-message--success', { hasText: fillMessage(zh.transition.done, { name: title }) }).waitFor();
+  await saveScreen(page, screens, 'report-submitted');
+
+  // Through the API: the case moved on, and its documents list the file, handed in by the new
+  // event, with the bytes of the chosen file.
+  const caseAfter = await getJson(port, token, `cases/${REPORT_CASE}`);
+  check(caseAfter.state === available.to, `${REPORT_CASE} is in state ${caseAfter.state} after ${REPORT_TRANSITION}, expected ${available.to}`);
+  const documents = (await getJson(port, token, `cases/${REPORT_CASE}/documents`)).items;
+  const reports = documents.filter((item) => item.title === REPORT_FILE_NAME);
+  check(reports.length === 1,
+    `GET ${documentsPath} lists ${reports.length} document(s) titled ${REPORT_FILE_NAME}, expected 1: ${JSON.stringify(documents)}`);
+  const [report] = reports;
+  check(report.id === uploaded.id, `the document titled ${REPORT_FILE_NAME} is ${report.id}, expected the uploaded ${uploaded.id}`);
+  check(report.kind === REPORT_KIND, `the document ${report.id} has kind ${report.kind}, expected ${REPORT_KIND}`);
+  check(String(report.event_id) === eventId,
+    `the document ${report.id} was handed in by event ${report.event_id}, expected the new event ${eventId}`);
+  check(report.uploaded_by?.user === CONSULTANT,
+    `the document ${report.id} was uploaded by ${JSON.stringify(report.uploaded_by)}, expected ${CONSULTANT}`);
+  check(report.sha256 === digest, `the document ${report.id} has SHA-256 ${report.sha256}, expected ${digest} of the chosen file`);
+  const contentPath = `${documentsPath}/${report.id}/content`;
+  const content = await fetch(`${records.origin}${contentPath}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  check(content.status === 200, `GET ${contentPath} returned ${content.status}`);
+  const downloaded = Buffer.from(await content.arrayBuffer());
+  check(downloaded.equals(REPORT_FILE_BYTES),
+    `GET ${contentPath} returned ${downloaded.length} bytes that differ from the ${REPORT_FILE_BYTES.length} bytes of the chosen file`);
+  const event = (await getAll(port, token, `cases/${REPORT_CASE}/events`)).find((item) => String(item.id) === eventId);
+  check(event?.transition === REPORT_TRANSITION, `the event ${eventId} is ${JSON.stringify(event?.transition)}, expected ${REPORT_TRANSITION}`);
+}
+
+// 5. What the pages of scenarios 1 to 4 logged and requested.
 function pageHealth(records) {
   const problems = [];
   const port = new URL(records.origin).port;
@@ -694,7 +917,9 @@ async function main() {
     await cp(path.join(source, 'examples'), path.join(folder, 'examples'), { recursive: true });
 
     server = await startServer(binary, folder, webFolder, SETUP_INSTANT);
-    await startReviewDeadline(server.port, await readTokens(folder));
+    const setupTokens = await readTokens(folder);
+    await startReviewDeadline(server.port, setupTokens);
+    await prepareReportCase(server.port, setupTokens);
     await stopServer(server);
     server = await startServer(binary, folder, webFolder, PINNED_INSTANT);
     const tokens = await readTokens(folder);
@@ -707,6 +932,7 @@ async function main() {
       await runScenario('supervisor-flow', supervisorFlow, shared),
       await runScenario('language-switch', languageSwitch, shared),
       await runScenario('consultant-scope', consultantScope, shared),
+      await runScenario('report-upload', reportUpload, shared),
     ];
     try {
       pageHealth(records);

@@ -62,7 +62,7 @@ async function readProblem(response) {
 }
 
 // Sends one request and returns { data, etag }. Options: method, query (an object whose empty
-// values are left out), body (sent as JSON), headers, blob (return the body as a Blob, for
+// values are left out), body (sent as JSON) or file (a File sent as the body), headers, blob (return the body as a Blob, for
 // downloads), and token. A token given here overrides
 // the signed-in one, for checking a token at sign-in, and a 401 then signs nobody out.
 export async function apiRequest(path, options = {}) {
@@ -78,6 +78,10 @@ export async function apiRequest(path, options = {}) {
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
+  } else if (options.file !== undefined) {
+    // An upload: the request body is the file itself.
+    headers['Content-Type'] = options.file.type || 'application/octet-stream';
+    body = options.file;
   }
 
   let response;

@@ -99,3 +99,13 @@ export function fieldTitle(workflow, fieldId) {
 export function enumValueTitle(spec, value) {
   return localized(spec?.value_titles?.[value]) ?? String(value);
 }
+
+// The Shanghai districts as filter choices, with titles, from the first workflow that declares a
+// `district` choice field.
+export function districtOptions(workflows) {
+  for (const workflow of workflows?.values() ?? []) {
+    const spec = fieldSpec(workflow, 'district');
+    if (spec?.values?.length) return spec.values.map((value) => ({ value, label: enumValueTitle(spec, value) }));
+  }
+  return [];
+}
