@@ -6,6 +6,7 @@ SITECYCLE_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata libssl-dev libsodium-dev libcurl4-openssl-dev
+  libxlsxwriter-dev
 )
 # The web dashboard (api/web) is built with node and npm packages from its package-lock.json.
 SITECYCLE_WEB_PACKAGES=(nodejs)

@@ -1,9 +1,12 @@
-// GET /api/v1/cases.csv?workflow=&state=&district=&q=: the cases of the list, every page of it,
-// as a CSV file that Excel opens with Chinese intact: UTF-8 with a byte order mark, CRLF line
-// ends (RFC 4180), every cell quoted, and a cell that a spreadsheet would read as a formula
-// prefixed with an apostrophe. Column titles and names of workflows, states and districts follow
-// Accept-Language; times are Shanghai local time.
+// GET /api/v1/cases.csv and /api/v1/cases.xlsx?workflow=&state=&district=&q=: the cases of the
+// list, every page of it, as a file that Excel opens with Chinese intact.
+// - CSV: UTF-8 with a byte order mark, CRLF line ends (RFC 4180), every cell quoted, and a cell
+//   that a spreadsheet would read as a formula prefixed with an apostrophe.
+// - xlsx: one sheet of text cells, written on the server (xlsx_table.h).
+// Column titles and names of workflows, states and districts follow Accept-Language; times are
+// Shanghai local time.
 #include "adapters/clock.h"
+#include "adapters/xlsx_table.h"
 #include "problem_response.h"
 #include "request_reading.h"
 #include "route_context.h"
@@ -66,7 +69,7 @@ std::string district_of(const StoredCase& stored, const WorkflowRegistry& regist
   return title == field->second.value_titles.end() ? id : title->second.in(language);
 }
 
-std::string csv_row(const StoredCase& stored, const WorkflowRegistry& registry, Language language) {
+std::vector<std::string> export_row(const StoredCase& stored, const WorkflowRegistry& registry, Language language) {
   WorkflowPtr workflow = registry.find(stored.workflow_id, stored.workflow_version);
   std::string workflow_title = workflow ? workflow->title.in(language) : stored.workflow_id;
   std::string state_title = stored.state;
@@ -76,13 +79,17 @@ std::string csv_row(const StoredCase& stored, const WorkflowRegistry& registry, 
     }
   }
   const LocalizedText closed = stored.closed ? LocalizedText{"已办结", "closed"} : LocalizedText{"办理中", "open"};
-  return fmt::format("{},{},{},{},{},{},{},{}\r\n", csv_cell(stored.id), csv_cell(name_of(stored)),
-                     csv_cell(workflow_title), csv_cell(state_title), csv_cell(district_of(stored, registry, language)),
-                     csv_cell(closed.in(language)), csv_cell(local_time_text(stored.created_at)),
-                     csv_cell(local_time_text(stored.updated_at)));
+  return {stored.id,
+          name_of(stored),
+          workflow_title,
+          state_title,
+          district_of(stored, registry, language),
+          closed.in(language),
+          local_time_text(stored.created_at),
+          local_time_text(stored.updated_at)};
 }
 
-std::string csv_header(Language language) {
+std::vector<std::string> export_header(Language language) {
   const std::array<LocalizedText, 8> columns{{{"案件编号", "Case id"},
                                                    {"名称", "Name"},
                                                    {"流程", "Workflow"},
@@ -91,23 +98,29 @@ std::string csv_header(Language language) {
                                                    {"办理情况", "Progress"},
                                                    {"创建时间", "Created"},
                                                    {"更新时间", "Updated"}}};
-  std::string header;
-  for (const LocalizedText& column : columns) {
-    if (!header.empty()) header += ',';
-    header += csv_cell(column.in(language));
+  std::vector<std::string> header;
+  for (const LocalizedText& column : columns) header.push_back(column.in(language));
+  return header;
+}
+
+std::string csv_line(const std::vector<std::string>& cells) {
+  std::string line;
+  for (const std::string& cell : cells) {
+    if (!line.empty()) line += ',';
+    line += csv_cell(cell);
   }
-  return header + "\r\n";
+  return line + "\r\n";
 }
 
 // RFC 6266 with RFC 8187: an ASCII fallback name, and the Chinese name for clients that read it.
-std::string attachment_header(std::string_view date) {
-  const std::string chinese = fmt::format("案件列表-{}.csv", date);
+std::string attachment_header(std::string_view date, std::string_view extension) {
+  const std::string chinese = fmt::format("案件列表-{}.{}", date, extension);
   std::string encoded;
   for (unsigned char character : chinese) {
     const bool plain = std::isalnum(character) || character == '-' || character == '.' || character == '_';
     encoded += plain ? std::string(1, static_cast<char>(character)) : fmt::format("%{:02X}", character);
   }
-  return fmt::format("attachment; filename=\"cases-{}.csv\"; filename*=UTF-8''{}", date, encoded);
+  return fmt::format("attachment; filename=\"cases-{}.{}\"; filename*=UTF-8''{}", date, extension, encoded);
 }
 
 Problem too_many_rows_problem(std::int64_t total) {
@@ -119,9 +132,8 @@ Problem too_many_rows_problem(std::int64_t total) {
                                    total, kMaxExportRows)});
 }
 
-}  // namespace
-
-RouteResult export_cases_csv(const RouteContext& context) {
+// The rows of the filtered list, or a problem when the query is bad or matches too many cases.
+Result<std::vector<std::vector<std::string>>> export_rows(const RouteContext& context) {
   if (Status names = check_query_names(context.request, {"workflow", "state", "district", "q"}); !names) {
     return names.problem();
   }
@@ -131,18 +143,38 @@ RouteResult export_cases_csv(const RouteContext& context) {
   query.limit = kMaxPageLimit;
 
   const WorkflowRegistry& registry = context.service.registry();
-  std::string csv = "\xEF\xBB\xBF" + csv_header(context.language);
+  std::vector<std::vector<std::string>> rows;
   while (true) {
     Page<StoredCase> page = context.service.store().list_cases(query);
     if (page.total > kMaxExportRows) return too_many_rows_problem(page.total);
-    for (const StoredCase& stored : page.items) csv += csv_row(stored, registry, context.language);
+    for (const StoredCase& stored : page.items) rows.push_back(export_row(stored, registry, context.language));
     query.offset += static_cast<std::int64_t>(page.items.size());
     if (page.items.empty() || query.offset >= page.total) break;
   }
+  return rows;
+}
 
-  const std::string today = format_date(local_date(context.clock.now().instant));
-  return JsonReply{200, nullptr, {{"Content-Disposition", attachment_header(today)}},
+std::string today_of(const RouteContext& context) { return format_date(local_date(context.clock.now().instant)); }
+
+}  // namespace
+
+RouteResult export_cases_csv(const RouteContext& context) {
+  Result<std::vector<std::vector<std::string>>> rows = export_rows(context);
+  if (!rows) return std::move(rows).take_problem();
+  std::string csv = "\xEF\xBB\xBF" + csv_line(export_header(context.language));
+  for (const auto& row : *rows) csv += csv_line(row);
+  return JsonReply{200, nullptr, {{"Content-Disposition", attachment_header(today_of(context), "csv")}},
                    TextBody{"text/csv; charset=utf-8", std::move(csv)}};
+}
+
+RouteResult export_cases_xlsx(const RouteContext& context) {
+  Result<std::vector<std::vector<std::string>>> rows = export_rows(context);
+  if (!rows) return std::move(rows).take_problem();
+  const LocalizedText sheet{"案件", "Cases"};
+  std::string workbook = write_xlsx_table(sheet.in(context.language), export_header(context.language), *rows,
+                                          context.documents.temporary_folder());
+  return JsonReply{200, nullptr, {{"Content-Disposition", attachment_header(today_of(context), "xlsx")}},
+                   TextBody{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", std::move(workbook)}};
 }
 
 }  // namespace sitecycle::http

@@ -43,3 +43,15 @@ TEST_CASE("the case list exports as CSV that Excel reads", "[api][export]") {
   CHECK(api.get("/api/v1/cases.csv?limit=10").status == 400);
   CHECK(api.get("/api/v1/cases.csv", sitecycle::testing::anonymous_headers()).status == 401);
 }
+
+TEST_CASE("the case list exports as an xlsx workbook", "[api][export]") {
+  ApiFixture api;
+  api.create_site("一号地块");
+  sitecycle::http::HttpResponse workbook = api.get("/api/v1/cases.xlsx?workflow=site");
+  REQUIRE(workbook.status == 200);
+  CHECK(header_of(workbook, "Content-Type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(header_of(workbook, "Content-Disposition").find("filename=\"cases-") != std::string::npos);
+  CHECK(header_of(workbook, "Content-Disposition").find(".xlsx") != std::string::npos);
+  CHECK(workbook.body.rfind("PK\x03\x04", 0) == 0);
+  CHECK(api.get("/api/v1/cases.xlsx?district=mars").status == 400);
+}

@@ -33,6 +33,7 @@ import { pathToFileURL } from 'node:url';
 import { startServer as startSitecycle, stopServer } from '../sitecycle_server.mjs';
 
 const require = createRequire(import.meta.url);
+const ExcelJS = require('exceljs');
 
 const USAGE = 'usage: node browser_test.mjs --binary BINARY --source SOURCE_DIR --build BUILD_DIR';
 const CHROMIUM_PATH = '/usr/bin/chromium'; // Debian's chromium package
@@ -476,6 +477,7 @@ async function supervisorFlow({ page, port, tokens, messages, screens, records }
   check(await page.locator(`[data-testid="case-row"][data-case-id="${LATE_CASE}"]`).count() === 1,
     `the case list of ${SUPERVISOR} has no row for ${LATE_CASE}`);
   await saveScreen(page, screens, 'case-list');
+  await checkXlsxExport(page, port, tokens, zh, screens);
   await page.locator('.el-menu-item', { hasText: zh.nav.home }).click();
   await waitForHash(page, '#/');
   await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="overdue-counter-value"]')?.textContent ?? ''));
@@ -550,6 +552,30 @@ async function supervisorFlow({ page, port, tokens, messages, screens, records }
 }
 
 // Checks the labels that name the screen and the navigation in one language.
+// Clicks the Excel export of the (unfiltered) case list, and reads the downloaded workbook back:
+// the Chinese header row, and one row per case the list counts, the overdue case among them.
+async function checkXlsxExport(page, port, tokens, zh, screens) {
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByTestId('case-export-xlsx').click();
+  const download = await downloadPromise;
+  check(download.suggestedFilename().endsWith('.xlsx'), `the export is named ${download.suggestedFilename()}, expected an .xlsx file`);
+  const file = path.join(path.dirname(screens), 'cases-export.xlsx');
+  await download.saveAs(file);
+
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheet = workbook.worksheets[0];
+  check(sheet !== undefined, 'the exported workbook has no sheet');
+  const header = sheet.getRow(1).values.slice(1);
+  check(isDeepStrictEqual(header.slice(0, 4), ['案件编号', '名称', '流程', '状态']),
+    `the exported header row is ${JSON.stringify(header)}, expected it to start with 案件编号, 名称, 流程, 状态`);
+  const ids = [];
+  sheet.eachRow((row, number) => { if (number > 1) ids.push(row.getCell(1).value); });
+  const listed = await getJson(port, tokens[SUPERVISOR], 'cases?limit=1');
+  check(ids.length === listed.total, `the workbook has ${ids.length} case rows, the list counts ${listed.total}`);
+  check(ids.includes(LATE_CASE), `the workbook has no row for ${LATE_CASE}`);
+}
+
 async function checkLabels(page, table, locale) {
   const menu = await page.locator('.el-menu-item').allTextContents();
   const expectedMenu = [table.nav.home, table.nav.cases, table.nav.deadlines];

@@ -39,6 +39,7 @@ export default {
     allDistricts: 'All districts',
     search: 'Search',
     searchPlaceholder: 'Search by id or name, then press Enter',
+    exportXlsx: 'Export Excel',
     exportCsv: 'Export CSV',
     exportFileName: 'cases',
     chooseWorkflowFirst: 'Choose a workflow first',

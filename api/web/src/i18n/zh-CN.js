@@ -40,6 +40,7 @@ export default {
     allDistricts: '全部区',
     search: '搜索',
     searchPlaceholder: '按编号或名称搜索，回车确认',
+    exportXlsx: '导出 Excel',
     exportCsv: '导出 CSV',
     exportFileName: '案件列表',
     chooseWorkflowFirst: '请先选择流程',
