@@ -1,0 +1,95 @@
+// Live updates from the server's event stream (GET /api/v1/stream, Server-Sent Events): the last
+// event of a case the user may see, which screens watch to reload. EventSource cannot send the
+// token, so the stream is read with fetch. After a dropped connection it reconnects with
+// Last-Event-ID, so no event is missed; it stops at sign-out.
+import { shallowRef, watch } from 'vue';
+import { session, onSignOut } from './session.js';
+
+const RECONNECT_DELAY_MS = 3000;
+
+// The newest event: { id, type, event } where `event` is the case event's JSON.
+export const lastEvent = shallowRef(null);
+
+let controller = null;
+let lastEventId = null;
+
+// Splits the stream's text into events (blank-line separated) and hands each to `onEvent`.
+// Returns the unfinished rest.
+function dispatchComplete(buffer, onEvent) {
+  let rest = buffer;
+  for (let end = rest.indexOf('\n\n'); end !== -1; end = rest.indexOf('\n\n')) {
+    const block = rest.slice(0, end);
+    rest = rest.slice(end + 2);
+    const fields = { data: [] };
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue; // a heartbeat
+      const colon = line.indexOf(':');
+      const name = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (name === 'data') fields.data.push(value);
+      else fields[name] = value;
+    }
+    if (fields.data.length) onEvent(fields);
+  }
+  return rest;
+}
+
+async function readStream(signal) {
+  const headers = { Authorization: `Bearer ${session.token}`, Accept: 'text/event-stream' };
+  if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+  const response = await fetch(new URL('api/v1/stream', document.baseURI), { headers, signal, cache: 'no-store' });
+  if (!response.ok || !response.body) throw new Error(`the stream returned ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer = dispatchComplete(buffer + value.replace(/\r\n/g, '\n'), (fields) => {
+      if (fields.id) lastEventId = fields.id;
+      try {
+        lastEvent.value = { id: fields.id, type: fields.event, event: JSON.parse(fields.data.join('\n')) };
+      } catch {
+        // An event that is not JSON changes nothing on screen.
+      }
+    });
+  }
+}
+
+// Starts following the stream for the signed-in user; does nothing when it already runs.
+export function startLiveUpdates() {
+  if (controller || !session.token) return;
+  controller = new AbortController();
+  const { signal } = controller;
+  (async () => {
+    while (!signal.aborted) {
+      try {
+        await readStream(signal);
+      } catch {
+        // A dropped connection or a server restart: try again after a pause.
+      }
+      if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+    }
+  })();
+}
+
+export function stopLiveUpdates() {
+  controller?.abort();
+  controller = null;
+  lastEventId = null;
+  lastEvent.value = null;
+}
+
+onSignOut(stopLiveUpdates);
+
+// Runs `reload` one second after a new event that `concerns` (default: every event), for a
+// screen that shows data the event may change. Events within that second share the one reload.
+export function reloadOnEvents(reload, concerns = () => true) {
+  let timer = null;
+  watch(lastEvent, (latest) => {
+    if (!latest || !concerns(latest.event) || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      reload();
+    }, 1000);
+  });
+}
