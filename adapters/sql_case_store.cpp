@@ -157,6 +157,11 @@ StoreStatistics SqlCaseStore::statistics() {
   });
 }
 
+std::vector<StateCount> SqlCaseStore::cases_by_state(const CaseScope& scope) {
+  return run_locked(*database_, sql::Purpose::read, "count cases by state", {},
+                    [&](soci::session& session) { return sql::cases_by_state(session, scope); });
+}
+
 bool SqlCaseStore::save_definition(const StoredDefinition& definition) {
   const std::string operation =
       fmt::format("save workflow definition '{}' version {}", definition.workflow_id, definition.version);

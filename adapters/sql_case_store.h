@@ -64,6 +64,7 @@ class SqlCaseStore final : public CaseStore {
   std::vector<StoredEvent> events_after(std::int64_t after_id, const CaseScope& scope, std::int64_t limit) override;
   std::int64_t last_event_id() override;
   StoreStatistics statistics() override;
+  std::vector<StateCount> cases_by_state(const CaseScope& scope) override;
 
   // Runs in its own write transaction, so it waits for an open one.
   bool save_definition(const StoredDefinition& definition) override;

@@ -208,4 +208,38 @@ std::int64_t next_case_number(soci::session& session, std::string_view workflow_
   return number;
 }
 
+std::vector<StateCount> cases_by_state(soci::session& session, const CaseScope& scope) {
+  const std::string condition = case_scope_condition(backend_of(session), scope, "cases.id");
+  std::string workflow_id;
+  std::string state;
+  std::string created_at;
+  std::string entered_at;
+  soci::indicator entered_indicator = soci::i_null;
+  soci::statement select(session);
+  exchange_into(select, workflow_id, state, created_at);
+  select.exchange(soci::into(entered_at, entered_indicator));
+  bind_case_scope(select, scope);
+  // A case entered its state at its latest event that moved it there; steps that keep the state
+  // (from_state = to_state) do not count. Instants are fixed-width UTC text, so MAX is the latest.
+  prepare_statement(select,
+                    fmt::format("SELECT cases.workflow_id, cases.state, cases.created_at, (SELECT MAX(events.at) FROM events"
+                                " WHERE events.case_id = cases.id AND events.to_state = cases.state"
+                                " AND events.from_state <> events.to_state) FROM cases{}"
+                                " ORDER BY cases.workflow_id, cases.state",
+                                condition.empty() ? "" : " WHERE " + condition));
+  select.execute();
+  std::vector<StateCount> counts;
+  while (select.fetch()) {
+    if (counts.empty() || counts.back().workflow_id != workflow_id || counts.back().state != state) {
+      counts.push_back({workflow_id, state, {}});
+    }
+    // A case without such an event (written by hand or by an import) counts from its creation.
+    const bool moved = entered_indicator == soci::i_ok;
+    Instant at = decode_instant(moved ? entered_at : created_at, moved ? "events.at" : "cases.created_at", "");
+    counts.back().entered_at.push_back(at);
+  }
+  for (StateCount& count : counts) std::sort(count.entered_at.begin(), count.entered_at.end());
+  return counts;
+}
+
 }  // namespace sitecycle::sql

@@ -32,4 +32,7 @@ Page<StoredCase> list_cases(soci::session& session, const CaseQuery& query);
 // Returns the workflow's counter, starting at 1, and increments it.
 std::int64_t next_case_number(soci::session& session, std::string_view workflow_id);
 
+// See CaseStore::cases_by_state.
+std::vector<StateCount> cases_by_state(soci::session& session, const CaseScope& scope);
+
 }  // namespace sitecycle::sql

@@ -128,6 +128,15 @@ struct Page {
   std::int64_t total = 0;
 };
 
+// The cases of one workflow in one state, within a scope, for a pipeline by stage.
+struct StateCount {
+  std::string workflow_id;
+  std::string state;
+  // When each case entered the state (its latest event that changed the state to it), oldest
+  // first. The size is the number of cases.
+  std::vector<Instant> entered_at;
+};
+
 // A stored workflow definition, so that the versions running cases pinned stay loadable after
 // the files change.
 struct StoredDefinition {
@@ -250,6 +259,8 @@ class CaseStore {
   // The highest event id, or 0 when there is none.
   virtual std::int64_t last_event_id() = 0;
   virtual StoreStatistics statistics() = 0;
+  // The cases in `scope`, grouped by workflow and state, ordered by workflow, then state.
+  virtual std::vector<StateCount> cases_by_state(const CaseScope& scope) = 0;
   virtual Page<StoredEvent> events_of(std::string_view case_id, std::int64_t limit,
                                       std::int64_t offset) = 0;
 

@@ -35,7 +35,7 @@ struct Route {
   RouteHandler admit = nullptr;
 };
 
-constexpr std::array<Route, 25> kRoutes{{
+constexpr std::array<Route, 26> kRoutes{{
     {"GET", "/metrics", &get_metrics, Access::open},
     {"GET", "/api/v1/health", &get_health, Access::open},
     {"GET", "/api/v1/openapi.json", &get_openapi_document, Access::open},
@@ -45,6 +45,7 @@ constexpr std::array<Route, 25> kRoutes{{
     {"GET", "/api/v1/cases", &list_cases},
     {"GET", "/api/v1/cases.csv", &export_cases_csv},
     {"GET", "/api/v1/cases.xlsx", &export_cases_xlsx},
+    {"GET", "/api/v1/statistics/cases", &count_cases_by_state},
     {"POST", "/api/v1/cases", &create_case, Access::signed_in, Retry::idempotent},
     {"GET", "/api/v1/cases/{}", &get_case},
     {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition, Access::signed_in, Retry::idempotent},

@@ -33,6 +33,7 @@ namespace sitecycle::http {
 //   GET  /api/v1/cases?workflow=&state=&district=&q=&limit=&offset=
 //   GET  /api/v1/cases.csv?workflow=&state=&district=&q=  (text/csv of the whole list)
 //   GET  /api/v1/cases.xlsx?workflow=&state=&district=&q=  (the same as an xlsx workbook)
+//   GET  /api/v1/statistics/cases  (counts by workflow and state, with days in the state)
 //   POST /api/v1/cases
 //   GET  /api/v1/cases/{id}
 //   POST /api/v1/cases/{id}/transitions/{transition}

@@ -308,11 +308,16 @@ Result<std::optional<std::string>> read_search_query(const HttpRequest& request)
   trimmed.erase(0, trimmed.find_first_not_of(' '));
   trimmed.erase(trimmed.find_last_not_of(' ') + 1);
   std::size_t characters = 0;
-  for (unsigned char byte : trimmed) characters += (byte & 0xC0) != 0x80 ? 1 : 0;
-  if (trimmed.empty() || characters > kMaxSearchCharacters) {
-    return bad_request(fmt::format("查询参数 q 应为 1 到 {} 个字符的搜索文字（不计首尾空格）", kMaxSearchCharacters),
+  bool control = false;
+  for (unsigned char byte : trimmed) {
+    characters += (byte & 0xC0) != 0x80 ? 1 : 0;
+    control = control || byte < 0x20 || byte == 0x7F;
+  }
+  if (trimmed.empty() || characters > kMaxSearchCharacters || control) {
+    return bad_request(fmt::format("查询参数 q 应为 1 到 {} 个字符的搜索文字（不计首尾空格，不含控制字符）",
+                                   kMaxSearchCharacters),
                        fmt::format("Query parameter q must be a search text of 1 to {} characters (leading and "
-                                   "trailing spaces aside)",
+                                   "trailing spaces aside) without control characters",
                                    kMaxSearchCharacters));
   }
   return std::optional<std::string>(std::move(trimmed));

@@ -83,6 +83,8 @@ RouteResult list_cases(const RouteContext& context);
 // The filters of a case list (workflow, state, district, q) in the caller's scope, without
 // paging. Checks each value; a bad one is a bad_request problem.
 Result<CaseQuery> read_case_filters(const RouteContext& context);
+// GET /api/v1/statistics/cases (statistics_routes.cpp).
+RouteResult count_cases_by_state(const RouteContext& context);
 // GET /api/v1/cases.csv and /api/v1/cases.xlsx (case_export_routes.cpp).
 RouteResult export_cases_csv(const RouteContext& context);
 RouteResult export_cases_xlsx(const RouteContext& context);

@@ -439,6 +439,49 @@ TEST_CASE("list_cases finds cases by district and by text", "[store]") {
   CHECK(found("100").empty());           // text values only
 }
 
+TEST_CASE("cases_by_state counts cases and their time in state", "[store]") {
+  TestDatabase database;
+  auto store = database.open_case_store();
+  create_case(*store, make_case("parcel_000001"));
+  create_case(*store, make_case("parcel_000002", "parcel", "registered", instant("2026-03-18T01:30:00Z")));
+  create_case(*store, make_case("survey_000001", "survey"));
+  StoredCase pudong = make_case("parcel_000003");
+  pudong.data = {{"district", "xuhui"}};
+  create_case(*store, pudong);
+
+  // A step that moves parcel_000001 to "stored" on 2026-04-01, then one that keeps it there.
+  auto transaction = store->begin();
+  StoredCase moved = make_case("parcel_000001", "parcel", "stored");
+  moved.version = 3;
+  REQUIRE(transaction->update_case(moved, 1));
+  StoredEvent to_stored = make_event("parcel_000001", 2);
+  to_stored.from_state = "registered";
+  to_stored.to_state = "stored";
+  to_stored.at = instant("2026-04-01T00:00:00Z");
+  transaction->append_event(to_stored);
+  StoredEvent kept = make_event("parcel_000001", 3);
+  kept.from_state = "stored";
+  kept.to_state = "stored";
+  kept.at = instant("2026-04-20T00:00:00Z");
+  transaction->append_event(kept);
+  transaction->commit();
+
+  std::vector<StateCount> counts = store->cases_by_state(CaseScope{});
+  REQUIRE(counts.size() == 3);
+  CHECK(counts.at(0).workflow_id == "parcel");
+  CHECK(counts.at(0).state == "registered");
+  CHECK(counts.at(0).entered_at.size() == 2);
+  CHECK(counts.at(1).state == "stored");
+  CHECK(counts.at(1).entered_at == std::vector<Instant>{instant("2026-04-01T00:00:00Z")});
+  CHECK(counts.at(2).workflow_id == "survey");
+
+  CaseScope xuhui;
+  xuhui.district = "xuhui";
+  std::vector<StateCount> scoped = store->cases_by_state(xuhui);
+  REQUIRE(scoped.size() == 1);
+  CHECK(scoped.at(0).entered_at.size() == 1);
+}
+
 TEST_CASE("events_of pages by event id", "[store]") {
   TestDatabase database;
   auto store = database.open_case_store();

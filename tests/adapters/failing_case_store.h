@@ -104,6 +104,10 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.statistics");
     return inner_.statistics();
   }
+  std::vector<StateCount> cases_by_state(const CaseScope& scope) override {
+    count_call("store.cases_by_state");
+    return inner_.cases_by_state(scope);
+  }
   bool save_definition(const StoredDefinition& definition) override {
     count_call("store.save_definition");
     return inner_.save_definition(definition);

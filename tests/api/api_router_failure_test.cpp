@@ -38,6 +38,7 @@ class BrokenStore final : public CaseStore {
   std::vector<StoredEvent> events_after(std::int64_t, const CaseScope&, std::int64_t) override { fail(); }
   std::int64_t last_event_id() override { fail(); }
   StoreStatistics statistics() override { fail(); }
+  std::vector<StateCount> cases_by_state(const CaseScope&) override { fail(); }
   bool save_definition(const StoredDefinition&) override { fail(); }
   std::vector<StoredDefinition> definitions() override { fail(); }
   std::vector<DeadlineRecord> deadlines_of(std::string_view) override { fail(); }

@@ -218,8 +218,34 @@ TEST_CASE("cases list searches by text and district", "[api]") {
 
   check_problem_shape(api.get("/api/v1/cases?district=mars"), 400, "bad_request");
   check_problem_shape(api.get("/api/v1/cases?q=%20%20"), 400, "bad_request");
+  check_problem_shape(api.get("/api/v1/cases?q=%00"), 400, "bad_request");
+  check_problem_shape(api.get("/api/v1/cases?q=a%0Ab"), 400, "bad_request");
   check_problem_shape(api.get("/api/v1/cases?q=" + std::string(101, 'a')), 400, "bad_request");
   CHECK(api.get("/api/v1/cases?q=" + std::string(100, 'a')).status == 200);
+}
+
+TEST_CASE("cases are counted by workflow and state", "[api]") {
+  ApiFixture api;
+  api.create_site("一号地块");
+  std::string second = api.create_site("二号地块");
+  api.fire(second, "propose_supply", "land_bureau");
+
+  json items = body_of(api.get("/api/v1/statistics/cases")).at("items");
+  REQUIRE(items.size() == 3);  // investigation/commissioned, site/registered, site/supply_proposed
+  json registered;
+  for (const json& item : items) {
+    if (item.at("workflow") == "site" && item.at("state") == "registered") registered = item;
+  }
+  REQUIRE(registered.is_object());
+  CHECK(registered.at("count") == 1);
+  CHECK(registered.at("state_title").at("en") == "Registered");
+  CHECK(registered.at("final") == false);
+  CHECK(registered.at("median_days_in_state") == 0);
+  json open = body_of(api.get("/api/v1/statistics/cases")).at("open_by_workflow");
+  REQUIRE(open.size() == 2);
+  CHECK(open.at(1).at("workflow") == "site");
+  CHECK(open.at(1).at("count") == 2);
+  CHECK(api.get("/api/v1/statistics/cases?workflow=site").status == 400);
 }
 
 TEST_CASE("bad paging answers 400", "[api]") {

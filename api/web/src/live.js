@@ -3,7 +3,7 @@
 // token, so the stream is read with fetch. After a dropped connection it reconnects with
 // Last-Event-ID, so no event is missed; it stops at sign-out.
 import { shallowRef, watch } from 'vue';
-import { session, onSignOut } from './session.js';
+import { session, onSignOut, signOut } from './session.js';
 
 const RECONNECT_DELAY_MS = 3000;
 
@@ -38,6 +38,11 @@ async function readStream(signal) {
   const headers = { Authorization: `Bearer ${session.token}`, Accept: 'text/event-stream' };
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
   const response = await fetch(new URL('api/v1/stream', document.baseURI), { headers, signal, cache: 'no-store' });
+  if (response.status === 401) {
+    // The token was revoked or expired: sign out at once, as any other request would.
+    signOut('signIn.expired');
+    return;
+  }
   if (!response.ok || !response.body) throw new Error(`the stream returned ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

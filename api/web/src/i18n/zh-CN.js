@@ -31,6 +31,17 @@ export default {
     warningHint: '临近办理期限（黄灯）',
     open: '查看清单',
   },
+  pipeline: {
+    title: '各阶段案件',
+    investigation: '土壤污染状况调查',
+    risk_assessment: '风险评估',
+    listed: '名录中',
+    remediation: '风险管控/修复',
+    effect_evaluation: '效果评估',
+    removed: '已移出名录',
+    medianDays: '处于当前状态的天数中位数：{days} 天',
+    noCases: '暂无案件',
+  },
   cases: {
     title: '案件',
     workflow: '流程',
