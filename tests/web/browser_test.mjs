@@ -839,6 +839,11 @@ async function reportUpload({ page, port, tokens, messages, screens, records, sc
   check(!eventsBefore.has(eventId), `the timeline item with the comment (event ${eventId}) was there before the transition`);
   check((await newEvent.textContent()).includes(title), `the new timeline item does not name the transition "${title}"`);
   await page.locator('.el-message--success', { hasText: fillMessage(zh.transition.done, { name: title }) }).waitFor();
+  // The case page lists the document, handed in with the step.
+  const listed = page.getByTestId('case-documents').locator(`[data-document-id="${uploaded.id}"]`);
+  await listed.waitFor();
+  check((await listed.textContent()).trim() === REPORT_FILE_NAME,
+    `the case page lists the document as "${(await listed.textContent()).trim()}", expected "${REPORT_FILE_NAME}"`);
   await saveScreen(page, screens, 'report-submitted');
 
   // Through the API: the case moved on, and its documents list the file, handed in by the new

@@ -63,6 +63,13 @@ export default {
     empty: 'No cases match',
   },
   case: {
+    documents: 'Documents',
+    documentTitle: 'File name',
+    documentKind: 'Kind',
+    documentUploaded: 'Uploaded',
+    documentHandedIn: 'Handed in',
+    handedIn: 'With a step',
+    notHandedIn: 'Not yet',
     back: 'Back',
     workflow: 'Workflow',
     state: 'State',

@@ -64,6 +64,13 @@ export default {
     empty: '没有符合条件的案件',
   },
   case: {
+    documents: '材料',
+    documentTitle: '文件名',
+    documentKind: '材料类别',
+    documentUploaded: '上传时间',
+    documentHandedIn: '提交情况',
+    handedIn: '已随步骤提交',
+    notHandedIn: '尚未提交',
     back: '返回',
     workflow: '流程',
     state: '当前状态',
