@@ -626,6 +626,22 @@ async function switchLanguage(page, locale, roleTitle) {
 }
 
 // 2. The language switch: English labels and user titles, kept after a reload, then Chinese again.
+// A city-level supervisor reaches a district's overdue deadlines in one click from the home page.
+async function cityDistricts({ page, port, tokens, records }) {
+  const token = tokens[CITY_EEB];
+  const expected = await getJson(port, token, 'deadlines?status=overdue&district=pudong&limit=1');
+  check(expected.total > 0, `the demo has no overdue deadline in Pudong for ${CITY_EEB}`);
+  await page.goto(`${records.origin}/`);
+  await signIn(page, token, await getJson(port, token, 'me'));
+  const pudong = page.getByTestId('district-overdue').locator('[data-district="pudong"]');
+  await page.waitForFunction((total) => document.querySelector(
+    '[data-testid="district-overdue"] [data-district="pudong"] .count')?.textContent.trim() === total,
+  String(expected.total));
+  await pudong.click();
+  await waitForHash(page, '#/deadlines?status=overdue&district=pudong');
+  await page.locator(`[data-testid="deadline-row"][data-case-id="${LATE_CASE}"]`).waitFor();
+}
+
 async function languageSwitch({ page, port, tokens, messages, records }) {
   const token = tokens[SUPERVISOR];
   const meZh = await getJson(port, token, 'me');
@@ -985,6 +1001,7 @@ async function main() {
     const shared = { browser, records, output, port: server.port, tokens, messages, screens };
     const results = [
       await runScenario('supervisor-flow', supervisorFlow, shared),
+      await runScenario('city-districts', cityDistricts, shared),
       await runScenario('language-switch', languageSwitch, shared),
       await runScenario('consultant-scope', consultantScope, shared),
       await runScenario('report-upload', reportUpload, shared),

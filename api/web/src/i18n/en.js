@@ -23,6 +23,7 @@ export default {
     signedOut: 'Signed out.',
   },
   home: {
+    overdueByDistrict: 'Overdue deadlines by district',
     title: 'Deadline supervision',
     overdue: 'Overdue',
     warning: 'Due soon',

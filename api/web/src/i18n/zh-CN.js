@@ -24,6 +24,7 @@ export default {
     signedOut: '已退出登录。',
   },
   home: {
+    overdueByDistrict: '各区超期期限',
     title: '期限监督',
     overdue: '超期',
     warning: '预警',
