@@ -227,8 +227,8 @@ constexpr std::string_view kCreateWebhookTables[] = {
     "CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, id)",
 };
 
-// A node delivering a subscription's events holds its lease, so that two nodes never deliver one
-// subscription at the same time; a lease that ran out (its node stopped) may be taken over.
+// A node delivering a subscription's events takes its lease, so that two nodes never deliver one
+// subscription at the same time. A lease that ran out (its node stopped) may be taken over.
 constexpr std::string_view kAddWebhookLeases[] = {
     "ALTER TABLE webhook_subscriptions ADD COLUMN lease_holder TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE webhook_subscriptions ADD COLUMN lease_until TEXT",

@@ -210,6 +210,7 @@ std::int64_t next_case_number(soci::session& session, std::string_view workflow_
 
 std::vector<StateCount> cases_by_state(soci::session& session, const CaseScope& scope) {
   const std::string condition = case_scope_condition(backend_of(session), scope, "cases.id");
+
   std::string workflow_id;
   std::string state;
   std::string created_at;
@@ -219,6 +220,7 @@ std::vector<StateCount> cases_by_state(soci::session& session, const CaseScope& 
   exchange_into(select, workflow_id, state, created_at);
   select.exchange(soci::into(entered_at, entered_indicator));
   bind_case_scope(select, scope);
+
   // A case entered its state at its latest event that moved it there; steps that keep the state
   // (from_state = to_state) do not count. Instants are fixed-width UTC text, so MAX is the latest.
   prepare_statement(select,
@@ -228,6 +230,7 @@ std::vector<StateCount> cases_by_state(soci::session& session, const CaseScope& 
                                 " ORDER BY cases.workflow_id, cases.state",
                                 condition.empty() ? "" : " WHERE " + condition));
   select.execute();
+
   std::vector<StateCount> counts;
   while (select.fetch()) {
     if (counts.empty() || counts.back().workflow_id != workflow_id || counts.back().state != state) {

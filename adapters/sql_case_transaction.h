@@ -1,8 +1,8 @@
 // The SQL CaseTransaction: one unit of work in TransactionMode::append_events on a leased
 // session (see sql_transaction.h).
 //
-// It holds its session from construction until commit() succeeds or the object is destroyed.
-// Writers run one at a time: on SQLite, under the file's write lock; on PostgreSQL, under the
+// It keeps its session from construction until commit() succeeds or the object is destroyed.
+// Writers run one at a time: on SQLite under the file's write lock, and on PostgreSQL under the
 // event-log lock, which every node takes. Used by one thread only.
 #pragma once
 
@@ -20,7 +20,7 @@ namespace sitecycle {
 class SqlCaseTransaction final : public CaseTransaction {
  public:
   // Waits until no other transaction of this store is open, then begins. `database` must outlive
-  // the transaction. Throws StoreError when this thread already holds an open one on SQLite, or
+  // the transaction. Throws StoreError when this thread already has an open one on SQLite, or
   // when the database cannot begin.
   explicit SqlCaseTransaction(sql::Database& database);
   // Rolls back unless committed. Never throws.

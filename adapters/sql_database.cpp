@@ -71,8 +71,8 @@ void apply_pragmas(soci::session& session, const std::string& path) {
   }
 }
 
-// How long a request waits for a pooled PostgreSQL connection before it fails (and the API
-// answers 503).
+// How long a request waits for a pooled PostgreSQL connection before it fails, and the API
+// returns 503.
 constexpr int kPoolLeaseTimeoutMilliseconds = 10000;
 
 PGconn* pq_connection(soci::session& session) {
@@ -89,7 +89,7 @@ void log_notice(void*, const char* message) { spdlog::debug("postgresql notice: 
 // lock, and stall every node, until TCP gives up.
 constexpr std::string_view kIdleInTransactionTimeout = "60s";
 // How long a statement waits for a lock, the event-log lock included, before it fails and the
-// request answers 503, instead of waiting without end behind a stuck transaction.
+// request gets 503, instead of waiting without end behind a stuck transaction.
 constexpr std::string_view kLockTimeout = "30s";
 
 // Routes notices to the log and sets the session's time limits. Runs on every new or reopened
@@ -130,7 +130,7 @@ std::vector<std::pair<std::string, std::string>> postgresql_options(const std::s
   return set;
 }
 
-// What to try when a connection fails with `message` from libpq, or "" when there is no hint.
+// Returns what to try when a connection fails with `message` from libpq, or "" for no hint.
 std::string_view connection_hint(std::string_view message) {
   if (message.find("password") != std::string_view::npos) {
     return " Hint: put the password in the password file (~/.pgpass or the file PGPASSFILE names, mode 0600) or in "

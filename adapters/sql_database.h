@@ -7,9 +7,9 @@
 // WAL journal mode.
 //
 // PostgreSQL: a pool of `pool_size` connections, shared by reads and writes. A connection that
-// the server dropped (a restart, a network fault) is noticed when its lease ends, and the
-// connections leased after that are checked and reopened before use, so a node recovers without
-// manual action once the server is back. The statements in flight at the fault fail.
+// the server dropped (a restart, a network fault) is noticed when its lease ends. The connections
+// leased after that are checked and reopened before use, so a node recovers without manual
+// action once the server is back. The statements in flight at the fault fail.
 //
 // Thread-safety: a SOCI session is not thread-safe, so every use goes through a Database::Lock,
 // which gives one thread exclusive use of one session until the lock is destroyed.
@@ -40,7 +40,7 @@ enum class Backend { sqlite, postgresql };
 // connection. Every other path names a file.
 bool is_in_memory(std::string_view path);
 
-// What a --db option names: "sqlite:PATH", or a PostgreSQL URL ("postgresql://..." or
+// The store a --db option names: "sqlite:PATH", or a PostgreSQL URL ("postgresql://..." or
 // "postgres://...", passed to libpq as it is).
 struct DatabaseTarget {
   Backend backend = Backend::sqlite;
@@ -57,12 +57,12 @@ std::optional<DatabaseTarget> parse_database_target(std::string_view text);
 // backslash, which SOCI cannot pass on.
 std::string postgresql_connect_string(const std::string& url);
 
-// What a session is leased for. SQLite gives reads their own connection; PostgreSQL ignores it.
+// The use of a leased session. SQLite gives reads their own connection, and PostgreSQL ignores it.
 enum class Purpose { read, write };
 
 class Database {
  private:
-  // One SQLite connection and the thread that holds it.
+  // One SQLite connection and the thread that has it locked.
   struct SqliteConnection {
     soci::session session;
     std::mutex mutex;
@@ -88,9 +88,10 @@ class Database {
 
   class Lock {
    public:
-    // Waits for a session. Throws StoreError when the calling thread already holds the SQLite
-    // connection it asks for (waiting would deadlock), when no pooled PostgreSQL connection
-    // frees up within the lease timeout, or when a dropped connection cannot be reopened.
+    // Waits for a session. Throws StoreError when the calling thread has already locked the
+    // SQLite connection it requests (waiting would deadlock), when no pooled PostgreSQL
+    // connection frees up within the lease timeout, or when a dropped connection cannot be
+    // reopened.
     Lock(Database& database, Purpose purpose);
     ~Lock();
 

@@ -83,7 +83,8 @@ ClaimResult SqlIdempotencyStore::claim(std::string_view user_id, std::string_vie
           soci::use(created_at, "created_at"), soci::use(user, "user_id"), soci::use(key_text, "key");
       result.claim = KeyClaim::claimed;
     } else {
-      // Another node may insert the same key between the SELECT and here; then it holds the claim.
+      // Another node may insert the same key between the SELECT and here, and then that node has
+      // the claim.
       soci::statement insert =
           (session.prepare << "INSERT INTO idempotency_keys (user_id, key, fingerprint, completed, status, headers,"
                               " body, created_at) VALUES (:user_id, :key, :fingerprint, 0, 0, '[]', '', :created_at)"

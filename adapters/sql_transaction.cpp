@@ -59,7 +59,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  // PostgreSQL answers COMMIT in a failed transaction with a silent rollback, so check first.
+  // PostgreSQL treats COMMIT in a failed transaction as a silent rollback, so check first.
   if (!transaction_is_open(session_)) {
     throw_store_error({database_, "commit transaction"}, "the transaction was rolled back after an earlier failure");
   }

@@ -18,13 +18,13 @@ enum class TransactionMode {
   // Writes that may append to the event log. As `write`, and on PostgreSQL the transaction also
   // takes the event-log lock (a transaction-scoped advisory lock) at BEGIN, so these units of
   // work run one at a time across every node, and event ids grow in commit order: a reader that
-  // has seen event N never sees a smaller id commit later.
+  // has read event N never finds a smaller id committed later.
   append_events,
 };
 
 // True while a transaction is open on `session` and still takes statements. SQLite rolls back on
-// its own after some failures (disk full, I/O error), and PostgreSQL refuses statements after a
-// failed one; this is how a caller notices.
+// its own after some failures (disk full, I/O error), and PostgreSQL rejects statements after a
+// failed one, so a caller checks this before each statement.
 bool transaction_is_open(soci::session& session);
 
 class Transaction {

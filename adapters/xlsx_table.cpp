@@ -25,6 +25,14 @@ bool is_wide(char32_t code_point) {
          (code_point >= 0xFFE0 && code_point <= 0xFFE6) || (code_point >= 0x20000 && code_point <= 0x3FFFD);
 }
 
+// The length in bytes of the UTF-8 sequence that starts with `lead`.
+std::size_t sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead < 0xE0) return 2;
+  if (lead < 0xF0) return 3;
+  return 4;
+}
+
 void check(lxw_error error, std::string_view step) {
   if (error != LXW_NO_ERROR) throw std::runtime_error(fmt::format("cannot {}: {}", step, lxw_strerror(error)));
 }
@@ -40,7 +48,8 @@ std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   for (std::size_t i = 0; i < text.size();) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const std::size_t length = sequence_length(lead);
+    // The lead byte's payload: all of it for ASCII, else the bits after the length marker.
     char32_t code_point = length == 1 ? lead : lead & (0x3F >> (length - 1));
     for (std::size_t k = 1; k < length && i + k < text.size(); ++k) {
       code_point = (code_point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 load=${SITECYCLE_LOAD:-build/release-bench/bench/sitecycle_load}
-[ -x "$load" ] || { echo "error: $load not found; build it as docs/benchmarks.md says" >&2; exit 2; }
+[ -x "$load" ] || { echo "error: $load not found; build it as described in docs/benchmarks.md" >&2; exit 2; }
 
 source tests/postgresql/throwaway_cluster.sh
 sitecycle_start_throwaway_postgresql durable

@@ -86,14 +86,14 @@ std::optional<sql::DatabaseTarget> database_target_of(const std::string& databas
                                                       Language language) {
   std::optional<sql::DatabaseTarget> target = sql::parse_database_target(database_url);
   if (!target || (target->backend == sql::Backend::sqlite && target->location.empty())) {
-    const std::string shown = without_password(database_url);
+    const std::string masked_url = without_password(database_url);
     print_error(language,
                 fmt::format("不支持的数据库地址 {}；请使用 sqlite:路径（例如 sqlite:var/sitecycle.db）或 "
                             "postgresql://用户@主机:端口/数据库",
-                            shown),
+                            masked_url),
                 fmt::format("unsupported database {}; use sqlite:PATH (such as sqlite:var/sitecycle.db) or "
                             "postgresql://USER@HOST:PORT/DATABASE",
-                            shown));
+                            masked_url));
     return std::nullopt;
   }
   target->pool_size = pool_size;

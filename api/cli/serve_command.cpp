@@ -86,7 +86,7 @@ void restrict_to_owner(const sql::DatabaseTarget& target) {
 // folder.
 std::filesystem::path documents_folder_of(const ServeOptions& options, const sql::DatabaseTarget& target) {
   if (options.documents_folder) {
-    // "documents/" names the folder "documents", whose parent holds the demo tokens.
+    // "documents/" names the folder "documents", and the demo tokens go in its parent.
     std::filesystem::path folder = std::filesystem::path(*options.documents_folder).lexically_normal();
     if (!folder.has_filename() && folder.has_parent_path()) folder = folder.parent_path();
     return folder;
@@ -239,7 +239,7 @@ int run_serve(const ServeOptions& options, Language language) {
   api_settings.metrics_open = !options.metrics_need_token;
   api_settings.web_folder = options.web_folder;
   if (!http::WebAssets(options.web_folder).available()) {
-    spdlog::warn("dashboard not built: {} has no index.html; / answers 404 until it is (run ./run.sh or pass --web)",
+    spdlog::warn("dashboard not built: {} has no index.html; / returns 404 until it is (run ./run.sh or pass --web)",
                  options.web_folder);
   }
   http::ApiRouter router({service, *identities, *idempotency, *webhooks, documents, *clock}, api_settings);

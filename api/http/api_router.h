@@ -74,8 +74,8 @@ struct ApiSettings {
   // Whether GET /metrics responds without a token. The server listens on loopback addresses
   // only, so the default is open; a proxy that exposes it should turn this off.
   bool metrics_open = true;
-  // The built web dashboard, served at "/" (web_assets.h); nullopt serves none, and "/" answers
-  // the API's 404.
+  // The built web dashboard, served at "/" (web_assets.h). With nullopt none is served, and "/"
+  // returns the API's 404.
   std::optional<std::filesystem::path> web_folder;
 };
 

@@ -23,7 +23,8 @@ namespace sitecycle::http {
 
 namespace {
 
-// More rows than a spreadsheet user reads; a larger export asks for narrower filters.
+// More rows than a spreadsheet user reads, so a larger export is rejected with a request for
+// narrower filters.
 constexpr std::int64_t kMaxExportRows = 10000;
 
 // The data fields that name a case, by workflow: the first one present is the name column.

@@ -6,7 +6,8 @@
 // gets 404. index.html is revalidated on every load; files under assets/, whose names vite
 // derives from their content, may be cached for a year.
 //
-// Thread-safety: serve() may run on several threads at once; the object holds no mutable state.
+// Thread-safety: serve() may run on several threads at once, because the object has no mutable
+// state.
 #pragma once
 
 #include "engine/localized_text.h"
@@ -19,7 +20,8 @@ namespace sitecycle::http {
 
 class WebAssets {
  public:
-  // `folder` may be missing or empty: "/" then gets a 404 that says how to build the dashboard.
+  // `folder` may be missing or empty: "/" then returns a 404 that explains how to build the
+  // dashboard.
   explicit WebAssets(std::filesystem::path folder);
 
   // Whether the dashboard serves the request: a GET outside /api/ and /metrics.

@@ -73,7 +73,7 @@ void create_case(httplib::Client& client, const std::string& id) {
                  {"risk_control_targets", "阻断暴露途径"}}}};
   httplib::Result created = client.Post("/api/v1/cases", body.dump(), "application/json");
   if (!created || created->status != 201) {
-    throw std::runtime_error("creating case " + id + " failed: " + (created ? created->body : "no answer"));
+    throw std::runtime_error("creating case " + id + " failed: " + (created ? created->body : "no response"));
   }
 }
 

@@ -459,11 +459,11 @@ TEST_CASE("cases_by_state counts cases and their time in state", "[store]") {
   to_stored.to_state = "stored";
   to_stored.at = instant("2026-04-01T00:00:00Z");
   transaction->append_event(to_stored);
-  StoredEvent kept = make_event("parcel_000001", 3);
-  kept.from_state = "stored";
-  kept.to_state = "stored";
-  kept.at = instant("2026-04-20T00:00:00Z");
-  transaction->append_event(kept);
+  StoredEvent stays_stored = make_event("parcel_000001", 3);
+  stays_stored.from_state = "stored";
+  stays_stored.to_state = "stored";
+  stays_stored.at = instant("2026-04-20T00:00:00Z");
+  transaction->append_event(stays_stored);
   transaction->commit();
 
   std::vector<StateCount> counts = store->cases_by_state(CaseScope{});

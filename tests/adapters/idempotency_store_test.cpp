@@ -14,7 +14,7 @@ namespace {
 
 const Instant kStart = *parse_utc_instant("2026-03-16T01:30:00Z");
 
-// A claim at `now` that forgets keys older than a day and takes over claims older than 5 minutes.
+// A claim at `now` that deletes keys older than a day and takes over claims older than 5 minutes.
 ClaimResult claim_at(IdempotencyStore& store, std::string_view fingerprint, Instant now) {
   return store.claim("wang_li", "key_1", fingerprint, now, now - hours(24), now - minutes(5));
 }

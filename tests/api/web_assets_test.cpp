@@ -78,7 +78,7 @@ TEST_CASE("dashboard paths cannot reach other files", "[api][web]") {
     CHECK_FALSE(response.file);
     CHECK(header_of(response, "Content-Type") == "application/problem+json");
   }
-  // Only GET reaches the dashboard; other methods get the API's answers.
+  // Only GET reaches the dashboard, and other methods get the API's responses.
   CHECK(api.post("/", nlohmann::json::object(), anonymous_headers()).status == 404);
 }
 

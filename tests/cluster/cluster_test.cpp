@@ -209,7 +209,7 @@ TEST_CASE("two nodes lose no update to conflicting transitions", "[cluster]") {
   CHECK(report.statuses[500] == 0);
   CHECK(report.statuses[503] == 0);
   CHECK(report.acknowledged.size() >= cases.size());
-  // Every other answer is a lost race: 412 for a version already gone, 409 for a write that
+  // Every other response is a lost race: 412 for a version already gone, 409 for a write that
   // lost after reading the same version.
   CHECK(report.statuses[200] + report.statuses[409] + report.statuses[412] == 32 * 25);
   check_history(*database.open_case_store(), cases, report);
@@ -290,7 +290,7 @@ TEST_CASE("two nodes recover from a PostgreSQL restart under load", "[cluster][r
   restarter.join();
   REQUIRE(restart_status == 0);
 
-  // Without manual action, both nodes answer again once the server is back.
+  // Without manual action, both nodes serve requests again once the server is back.
   LoadReport after = run_clients(nodes, cases, 8, 4, WallClock::now() + std::chrono::seconds(60));
   nodes.stop();
   INFO("during: " << json(during.statuses).dump() << " after: " << json(after.statuses).dump());

@@ -471,12 +471,12 @@ async function supervisorFlow({ page, port, tokens, messages, screens, records }
   // The pipeline by stage shows the open investigations the API counts.
   const statistics = await getJson(port, tokens[SUPERVISOR], 'statistics/cases');
   const investigations = statistics.open_by_workflow.find((item) => item.workflow === 'investigation');
-  const shown = page.getByTestId('stage-investigation').getByTestId('stage-count');
+  const investigationCount = page.getByTestId('stage-investigation').getByTestId('stage-count');
   await page.waitForFunction((expected) => document.querySelector(
     '[data-testid="stage-investigation"] [data-testid="stage-count"]')?.textContent.trim() === expected,
   String(investigations?.count ?? 0));
-  check((await shown.textContent()).trim() === String(investigations?.count ?? 0),
-    `the investigation stage shows ${await shown.textContent()}, the API counts ${investigations?.count ?? 0}`);
+  check((await investigationCount.textContent()).trim() === String(investigations?.count ?? 0),
+    `the investigation stage shows ${await investigationCount.textContent()}, the API counts ${investigations?.count ?? 0}`);
   await saveScreen(page, screens, 'home');
 
   // The case list, through the menu, and back home.

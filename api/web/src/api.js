@@ -62,9 +62,9 @@ async function readProblem(response) {
 }
 
 // Sends one request and returns { data, etag }. Options: method, query (an object whose empty
-// values are left out), body (sent as JSON) or file (a File sent as the body), headers, blob (return the body as a Blob, for
-// downloads), and token. A token given here overrides
-// the signed-in one, for checking a token at sign-in, and a 401 then signs nobody out.
+// values are left out), body (sent as JSON) or file (a File sent as the body), headers, blob
+// (return the body as a Blob, for downloads), and token. A token given here overrides the
+// signed-in one, for checking a token at sign-in, and a 401 then leaves the session as it is.
 export async function apiRequest(path, options = {}) {
   const token = options.token ?? settings.token();
   const headers = {

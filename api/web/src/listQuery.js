@@ -1,11 +1,11 @@
 // The filters and the page of a list screen, kept in the route query so that Back restores them.
-import { computed } from 'vue';
+import { computed, watch } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 
 // For the route named `routeName`. Returns text(name) for a filter's value ("" when absent),
 // model(name) for a v-model bound to a filter, page and pageSize (numbers), their models
-// pageModel and pageSizeModel, and update(changes). A changed filter or page size starts again
-// at page 1.
+// pageModel and pageSizeModel, update(changes), loadOnChange(load) and fitPage(total). A changed
+// filter or page size starts again at page 1.
 export function useListQuery(routeName, defaultPageSize) {
   const route = useRoute();
   const router = useRouter();
@@ -46,5 +46,24 @@ export function useListQuery(routeName, defaultPageSize) {
     get: () => pageSize.value,
     set: (value) => update({ size: value === defaultPageSize ? '' : String(value) }),
   });
-  return { route, router, text, model, update, page, pageSize, pageModel, pageSizeModel };
+  // Runs `load` now and after every change of the query, but only while this route is shown: the
+  // query also changes when the user leaves for another page.
+  function loadOnChange(load) {
+    watch(
+      () => route.query,
+      () => {
+        if (route.name === routeName) load();
+      },
+      { immediate: true },
+    );
+  }
+
+  // Moves to the last page when the page shown is past the end of `total` items, as an old link
+  // or a shrunken list leaves it.
+  function fitPage(total) {
+    const lastPage = Math.max(1, Math.ceil(total / pageSize.value));
+    if (page.value > lastPage) pageModel.value = lastPage;
+  }
+
+  return { route, router, text, model, update, page, pageSize, pageModel, pageSizeModel, loadOnChange, fitPage };
 }
