@@ -103,9 +103,18 @@ std::vector<StoredDocument> SqlCaseStore::documents_of(std::string_view case_id)
 }
 
 Page<StoredCase> SqlCaseStore::list_cases(const CaseQuery& query) {
+  Page<ListedCase> listed = list_case_listings(query);
+  Page<StoredCase> page;
+  page.total = listed.total;
+  page.items.reserve(listed.items.size());
+  for (ListedCase& item : listed.items) page.items.push_back(std::move(item.stored));
+  return page;
+}
+
+Page<ListedCase> SqlCaseStore::list_case_listings(const CaseQuery& query) {
   return run_locked(*database_, sql::Purpose::read, "list cases", {}, [&](soci::session& session) {
     return run_in_snapshot(session, database_->label(),
-                           [&](soci::session& snapshot) { return sql::list_cases(snapshot, query); });
+                           [&](soci::session& snapshot) { return sql::list_case_listings(snapshot, query); });
   });
 }
 

@@ -57,6 +57,7 @@ class SqlCaseStore final : public CaseStore {
   std::vector<StoredDocument> documents_of(std::string_view case_id) override;
   // A limit below 1 returns no items, and a negative offset counts as 0.
   Page<StoredCase> list_cases(const CaseQuery& query) override;
+  Page<ListedCase> list_case_listings(const CaseQuery& query) override;
   // Oldest first, so the last link of a role is the most recent.
   std::vector<CaseLink> links_of(std::string_view case_id) override;
   // A limit below 1 returns no items, and a negative offset counts as 0.

@@ -9,6 +9,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,42 @@ std::string contains_pattern(std::string_view text) {
   return pattern + "%";
 }
 
-// The WHERE clause for the query's filters. bind_filters binds the parameters it names.
-std::string filter_clause(Backend backend, const CaseQuery& query) {
+// The light ranks of CaseListing::light, worst highest; deadline statuses map onto them.
+constexpr std::array<std::pair<DeadlineLight, int>, 5> kLightRanks{{
+    {DeadlineLight::none, 0},
+    {DeadlineLight::grey, 1},
+    {DeadlineLight::green, 2},
+    {DeadlineLight::yellow, 3},
+    {DeadlineLight::red, 4},
+}};
+
+int light_rank(DeadlineLight light) {
+  for (const auto& [known, rank] : kLightRanks) {
+    if (known == light) return rank;
+  }
+  return 0;
+}
+
+DeadlineLight light_of_rank(long long rank) {
+  for (const auto& [known, known_rank] : kLightRanks) {
+    if (known_rank == rank) return known;
+  }
+  return DeadlineLight::none;
+}
+
+// The columns a listing adds, computed per case. Instants are fixed-width UTC text, so MAX and
+// MIN order them. Steps that keep the state (from_state = to_state) do not enter it.
+constexpr std::string_view kListingColumns =
+    "COALESCE((SELECT MAX(events.at) FROM events WHERE events.case_id = cases.id AND events.to_state = cases.state"
+    " AND events.from_state <> events.to_state), cases.created_at) AS state_entered_at,"
+    " COALESCE((SELECT MAX(CASE timed.status WHEN 'breached' THEN 4 WHEN 'escalated' THEN 4 WHEN 'warned' THEN 3"
+    " WHEN 'armed' THEN 2 WHEN 'paused' THEN 1 ELSE 0 END) FROM deadlines timed WHERE timed.case_id = cases.id), 0)"
+    " AS light_rank,"
+    " (SELECT MIN(due.due_at) FROM deadlines due WHERE due.case_id = cases.id"
+    " AND due.status NOT IN ('met', 'cancelled')) AS next_due_at";
+
+// The conditions on the columns of `cases`. bind_filters binds the parameters they name.
+std::vector<std::string> case_conditions(Backend backend, const CaseQuery& query) {
   std::vector<std::string> conditions;
   if (query.workflow_id) conditions.emplace_back("workflow_id = :workflow_id");
   if (query.state) conditions.emplace_back("state = :state");
@@ -76,31 +111,120 @@ std::string filter_clause(Backend backend, const CaseQuery& query) {
     conditions.push_back(fmt::format("(LOWER(cases.id) LIKE :text_in_id ESCAPE '\\' OR {})",
                                      json_text_value_like(backend, "cases.data", "text_in_data")));
   }
+  if (query.party_org) {
+    conditions.emplace_back(
+        "EXISTS (SELECT 1 FROM case_parties party WHERE party.case_id = cases.id AND party.org_id = :party_org)");
+  }
+  if (!query.any_of_states.empty()) {
+    std::vector<std::string> states;
+    for (std::size_t index = 0; index < query.any_of_states.size(); ++index) {
+      states.push_back(fmt::format("(workflow_id = :any_workflow_{0} AND state = :any_state_{0})", index));
+    }
+    conditions.push_back(fmt::format("({})", fmt::join(states, " OR ")));
+  }
+  if (query.created) conditions.emplace_back("created_at >= :created_from AND created_at < :created_until");
   std::string scope = case_scope_condition(backend, query.scope, "cases.id");
   if (!scope.empty()) conditions.push_back(std::move(scope));
+  return conditions;
+}
+
+// The conditions on the listing columns, which the outer query sees.
+std::vector<std::string> listing_conditions(const CaseQuery& query) {
+  std::vector<std::string> conditions;
+  if (query.light) conditions.emplace_back("light_rank = :light_rank");
+  if (query.state_entered) {
+    conditions.emplace_back("state_entered_at >= :entered_from AND state_entered_at < :entered_until");
+  }
+  return conditions;
+}
+
+std::string where_clause(const std::vector<std::string>& conditions) {
   if (conditions.empty()) return "";
   return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
 }
 
-// `pattern` is contains_pattern(*query.text), kept alive by the caller while the statement runs.
-void bind_filters(soci::statement& statement, const CaseQuery& query, const std::string& pattern) {
+// The cases matching the query with their listing columns, as a derived table named `listed`.
+std::string listing_source(Backend backend, const CaseQuery& query) {
+  return fmt::format("(SELECT {}, {} FROM cases{}) AS listed{}", kCaseColumns, kListingColumns,
+                     where_clause(case_conditions(backend, query)), where_clause(listing_conditions(query)));
+}
+
+std::string order_clause(const CaseQuery& query) {
+  const std::string_view direction = query.descending ? " DESC" : "";
+  switch (query.order) {
+    case CaseOrder::updated_at:
+      return fmt::format(" ORDER BY updated_at{}, id", direction);
+    case CaseOrder::id:
+      return fmt::format(" ORDER BY id{}", direction);
+    case CaseOrder::state_entered_at:
+      return fmt::format(" ORDER BY state_entered_at{}, id", direction);
+    case CaseOrder::next_due_at:
+      return fmt::format(" ORDER BY (CASE WHEN next_due_at IS NULL THEN 1 ELSE 0 END), next_due_at{}, id",
+                         direction);
+    case CaseOrder::created_at:
+      break;
+  }
+  return fmt::format(" ORDER BY created_at{}, id", direction);
+}
+
+// The parameters a query binds, kept alive while its statement runs.
+struct FilterValues {
+  std::string text_pattern;
+  long long light_rank = 0;
+  std::string created_from;
+  std::string created_until;
+  std::string entered_from;
+  std::string entered_until;
+};
+
+FilterValues filter_values(const CaseQuery& query) {
+  FilterValues values;
+  values.text_pattern = contains_pattern(query.text.value_or(""));
+  if (query.light) values.light_rank = light_rank(*query.light);
+  if (query.created) {
+    values.created_from = format_instant(query.created->from);
+    values.created_until = format_instant(query.created->until);
+  }
+  if (query.state_entered) {
+    values.entered_from = format_instant(query.state_entered->from);
+    values.entered_until = format_instant(query.state_entered->until);
+  }
+  return values;
+}
+
+void bind_filters(soci::statement& statement, const CaseQuery& query, const FilterValues& values) {
   if (query.workflow_id) statement.exchange(soci::use(*query.workflow_id, "workflow_id"));
   if (query.state) statement.exchange(soci::use(*query.state, "state"));
   if (query.district) statement.exchange(soci::use(*query.district, "district"));
   if (query.text) {
-    statement.exchange(soci::use(pattern, "text_in_id"));
-    statement.exchange(soci::use(pattern, "text_in_data"));
+    statement.exchange(soci::use(values.text_pattern, "text_in_id"));
+    statement.exchange(soci::use(values.text_pattern, "text_in_data"));
+  }
+  if (query.party_org) statement.exchange(soci::use(*query.party_org, "party_org"));
+  for (std::size_t index = 0; index < query.any_of_states.size(); ++index) {
+    const WorkflowState& state = query.any_of_states[index];
+    statement.exchange(soci::use(state.workflow_id, fmt::format("any_workflow_{}", index)));
+    statement.exchange(soci::use(state.state, fmt::format("any_state_{}", index)));
+  }
+  if (query.created) {
+    statement.exchange(soci::use(values.created_from, "created_from"));
+    statement.exchange(soci::use(values.created_until, "created_until"));
   }
   bind_case_scope(statement, query.scope);
+  if (query.light) statement.exchange(soci::use(values.light_rank, "light_rank"));
+  if (query.state_entered) {
+    statement.exchange(soci::use(values.entered_from, "entered_from"));
+    statement.exchange(soci::use(values.entered_until, "entered_until"));
+  }
 }
 
 long long count_cases(soci::session& session, const CaseQuery& query) {
   long long total = 0;
   soci::statement count(session);
   count.exchange(soci::into(total));
-  const std::string pattern = contains_pattern(query.text.value_or(""));
-  bind_filters(count, query, pattern);
-  prepare_statement(count, "SELECT COUNT(*) FROM cases" + filter_clause(backend_of(session), query));
+  const FilterValues values = filter_values(query);
+  bind_filters(count, query, values);
+  prepare_statement(count, "SELECT COUNT(*) FROM " + listing_source(backend_of(session), query));
   count.execute(true);
   return total;
 }
@@ -170,26 +294,41 @@ bool update_case(soci::session& session, const StoredCase& stored_case, std::int
   return update.get_affected_rows() > 0;
 }
 
-Page<StoredCase> list_cases(soci::session& session, const CaseQuery& query) {
-  Page<StoredCase> page;
+Page<ListedCase> list_case_listings(soci::session& session, const CaseQuery& query) {
+  Page<ListedCase> page;
   page.total = count_cases(session, query);
   if (query.limit < 1) return page;
 
   const long long limit = query.limit;
   const long long offset = std::max<std::int64_t>(query.offset, 0);
   CaseRow row;
+  std::string state_entered_at;
+  long long rank = 0;
+  std::string next_due_at;
+  soci::indicator next_due_indicator = soci::i_null;
   soci::statement select(session);
   exchange_into_row(select, row);
-  const std::string pattern = contains_pattern(query.text.value_or(""));
-  bind_filters(select, query, pattern);
+  select.exchange(soci::into(state_entered_at));
+  select.exchange(soci::into(rank));
+  select.exchange(soci::into(next_due_at, next_due_indicator));
+  const FilterValues values = filter_values(query);
+  bind_filters(select, query, values);
   select.exchange(soci::use(limit, "limit"));
   select.exchange(soci::use(offset, "offset"));
-  prepare_statement(select,
-                    fmt::format("SELECT {} FROM cases{} ORDER BY created_at, id LIMIT :limit OFFSET :offset",
-                                kCaseColumns, filter_clause(backend_of(session), query)));
+  prepare_statement(select, fmt::format("SELECT {}, state_entered_at, light_rank, next_due_at FROM {}{} LIMIT :limit"
+                                        " OFFSET :offset",
+                                        kCaseColumns, listing_source(backend_of(session), query), order_clause(query)));
 
   select.execute();
-  while (select.fetch()) page.items.push_back(decode_case(row));
+  while (select.fetch()) {
+    ListedCase listed{decode_case(row), {}};
+    listed.listing.state_entered_at = decode_instant(state_entered_at, "events.at", row.id);
+    listed.listing.light = light_of_rank(rank);
+    if (next_due_indicator == soci::i_ok) {
+      listed.listing.next_due_at = decode_instant(next_due_at, "deadlines.due_at", row.id);
+    }
+    page.items.push_back(std::move(listed));
+  }
   return page;
 }
 

@@ -25,9 +25,9 @@ void insert_case(soci::session& session, const StoredCase& stored_case);
 // `expected_version`. Returns whether a row changed.
 bool update_case(soci::session& session, const StoredCase& stored_case, std::int64_t expected_version);
 
-// Filters by the query's workflow, state and scope, orders by (created_at, id), and counts every
-// matching row in `total`. A limit below 1 returns no items and a negative offset counts as 0.
-Page<StoredCase> list_cases(soci::session& session, const CaseQuery& query);
+// Filters and orders by the query, and counts every matching row in `total`. A limit below 1
+// returns no items and a negative offset counts as 0.
+Page<ListedCase> list_case_listings(soci::session& session, const CaseQuery& query);
 
 // Returns the workflow's counter, starting at 1, and increments it.
 std::int64_t next_case_number(soci::session& session, std::string_view workflow_id);

@@ -41,6 +41,23 @@ struct StoredCase {
   Instant updated_at{};
 };
 
+// What a list shows of a case beyond its projection, derived from its events and deadlines.
+struct CaseListing {
+  // When the case entered its current state: its latest event that changed the state to it, or
+  // its creation.
+  Instant state_entered_at{};
+  // The worst light of its deadlines, as the scheduler last set them: red once overdue, yellow
+  // once warned, green while running and grey while paused. None without an open deadline.
+  DeadlineLight light = DeadlineLight::none;
+  std::optional<Instant> next_due_at;  // the earliest due time of its open deadlines
+};
+
+// A case as a list returns it.
+struct ListedCase {
+  StoredCase stored;
+  CaseListing listing;
+};
+
 // A directed link: `case_id` reaches `linked_case_id` under `role`. Links are stored in both
 // directions, one row each.
 struct CaseLink {
@@ -110,6 +127,20 @@ struct StoreStatistics {
   std::int64_t last_event_id = 0;
 };
 
+struct WorkflowState {
+  std::string workflow_id;
+  std::string state;
+};
+
+// From `from` (included) to `until` (excluded).
+struct InstantRange {
+  Instant from{};
+  Instant until{};
+};
+
+// How a case list is ordered. Cases without an open deadline come last by next_due_at.
+enum class CaseOrder { created_at, updated_at, id, state_entered_at, next_due_at };
+
 struct CaseQuery {
   CaseScope scope;
   std::optional<std::string> workflow_id;
@@ -120,6 +151,13 @@ struct CaseQuery {
   std::optional<std::string> district;  // data.district is this district id
   // The id or a top-level text value of the data contains this, ignoring ASCII case.
   std::optional<std::string> text;
+  std::optional<std::string> party_org;  // an organisation granted as a party, such as a firm
+  std::optional<DeadlineLight> light;    // CaseListing::light is this
+  std::vector<WorkflowState> any_of_states;  // in one of these states; empty means any state
+  std::optional<InstantRange> created;        // created_at in this range
+  std::optional<InstantRange> state_entered;  // CaseListing::state_entered_at in this range
+  CaseOrder order = CaseOrder::created_at;
+  bool descending = false;  // id still breaks ties in ascending order
 };
 
 template <class T>
@@ -249,8 +287,10 @@ class CaseStore {
   virtual std::optional<StoredDocument> find_document(std::string_view document_id) = 0;
   // In upload order.
   virtual std::vector<StoredDocument> documents_of(std::string_view case_id) = 0;
-  // Ordered by creation time, then id.
+  // In the query's order.
   virtual Page<StoredCase> list_cases(const CaseQuery& query) = 0;
+  // The same cases with what a list shows of them.
+  virtual Page<ListedCase> list_case_listings(const CaseQuery& query) = 0;
   virtual std::vector<CaseLink> links_of(std::string_view case_id) = 0;
   // Ordered by event id.
   // Events with an id above `after_id` on cases in `scope`, ordered by id, at most `limit`: the

@@ -17,11 +17,23 @@ int year_of(sys_days day) { return static_cast<int>(Date{day}.year()); }
 
 }  // namespace
 
+std::string_view to_string(SpecialDayKind kind) {
+  switch (kind) {
+    case SpecialDayKind::holiday:
+      return "holiday";
+    case SpecialDayKind::makeup_workday:
+      return "makeup_workday";
+    case SpecialDayKind::closure:
+      return "closure";
+  }
+  return "holiday";
+}
+
 void WorkingDayCalendar::add_year(const CalendarYear& calendar_year) {
   YearDays days;
   for (const Holiday& holiday : calendar_year.holidays) {
     for (sys_days day = sys_days{holiday.from}; day <= sys_days{holiday.to}; day += std::chrono::days{1}) {
-      days.holidays.insert(day);
+      days.holidays.emplace(day, holiday.name);
     }
   }
   for (Date makeup : calendar_year.makeup_workdays) days.makeup_workdays.insert(sys_days{makeup});
@@ -30,7 +42,7 @@ void WorkingDayCalendar::add_year(const CalendarYear& calendar_year) {
 
 void WorkingDayCalendar::add_closure(const Holiday& closure) {
   for (sys_days day = sys_days{closure.from}; day <= sys_days{closure.to}; day += std::chrono::days{1}) {
-    closures_.insert(day);
+    closures_.insert_or_assign(day, closure.name);
   }
 }
 
@@ -98,6 +110,30 @@ std::vector<int> WorkingDayCalendar::missing_years(Date from, Date through) cons
     if (!has_year(year)) missing.push_back(year);
   }
   return missing;
+}
+
+std::vector<int> WorkingDayCalendar::loaded_years() const {
+  std::vector<int> years;
+  for (const auto& [year, days] : years_) years.push_back(year);
+  return years;
+}
+
+std::vector<SpecialDay> WorkingDayCalendar::special_days(Date from, Date through) const {
+  std::vector<SpecialDay> special;
+  for (sys_days day = sys_days{from}; day <= sys_days{through}; day += std::chrono::days{1}) {
+    if (auto closure = closures_.find(day); closure != closures_.end()) {
+      special.push_back({Date{day}, SpecialDayKind::closure, closure->second});
+      continue;
+    }
+    auto year = years_.find(year_of(day));
+    if (year == years_.end()) continue;
+    if (year->second.makeup_workdays.contains(day)) {
+      special.push_back({Date{day}, SpecialDayKind::makeup_workday, {}});
+    } else if (auto holiday = year->second.holidays.find(day); holiday != year->second.holidays.end()) {
+      special.push_back({Date{day}, SpecialDayKind::holiday, holiday->second});
+    }
+  }
+  return special;
 }
 
 }  // namespace sitecycle

@@ -44,6 +44,16 @@ struct WorkingDayResult {
   std::vector<int> missing_years;
 };
 
+// A day that differs from a plain week, for a calendar display.
+enum class SpecialDayKind { holiday, makeup_workday, closure };
+std::string_view to_string(SpecialDayKind kind);
+
+struct SpecialDay {
+  Date date{};
+  SpecialDayKind kind = SpecialDayKind::holiday;
+  LocalizedText name;  // the holiday's or closure's name; empty for a make-up working day
+};
+
 // Working days of the loaded years. A working day is Monday to Friday not inside a
 // holiday, plus each listed make-up Saturday or Sunday. Years with no calendar use weekends only.
 // Pure: no clock, no time zone, no I/O. Immutable after loading, so const calls may run from
@@ -56,6 +66,11 @@ class WorkingDayCalendar {
   // office even on a make-up working day, and they do not count as a loaded year.
   void add_closure(const Holiday& closure);
   bool has_year(int year) const { return years_.contains(year); }
+  // The years with a calendar loaded, ascending.
+  std::vector<int> loaded_years() const;
+  // The holidays, closures and make-up working days from `from` to `through` (both included), by
+  // date. A holiday on a weekend is listed too: the notice names it.
+  std::vector<SpecialDay> special_days(Date from, Date through) const;
 
   bool is_working_day(Date date) const;
 
@@ -82,11 +97,11 @@ class WorkingDayCalendar {
 
  private:
   struct YearDays {
-    std::set<std::chrono::sys_days> holidays;
+    std::map<std::chrono::sys_days, LocalizedText> holidays;  // each day with its holiday's name
     std::set<std::chrono::sys_days> makeup_workdays;
   };
   std::map<int, YearDays> years_;
-  std::set<std::chrono::sys_days> closures_;
+  std::map<std::chrono::sys_days, LocalizedText> closures_;
 };
 
 }  // namespace sitecycle

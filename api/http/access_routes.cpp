@@ -1,4 +1,5 @@
-// Routes about who the caller is and which organisations may see a case.
+// Routes about who the caller is, the organisations and roles the server knows, and which
+// organisations may see a case.
 #include "json_views.h"
 #include "request_reading.h"
 #include "route_context.h"
@@ -56,6 +57,23 @@ RouteResult get_me(const RouteContext& context) {
   };
   if (role != roles.roles.end()) body["user"]["role_title"] = role->second.in(context.language);
   return JsonReply{200, std::move(body), {}};
+}
+
+RouteResult get_directory(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
+  nlohmann::json organisations = nlohmann::json::array();
+  for (const Organisation& organisation : context.identities.organisations()) {
+    organisations.push_back({{"id", organisation.id},
+                             {"type", organisation_type_name(organisation.type)},
+                             {"district", organisation.district.empty() ? nlohmann::json()
+                                                                        : nlohmann::json(organisation.district)},
+                             {"name", to_json(organisation.name)}});
+  }
+  nlohmann::json roles = nlohmann::json::array();
+  for (const auto& [id, title] : context.service.registry().roles().roles) {
+    roles.push_back({{"id", id}, {"title", to_json(title)}});
+  }
+  return JsonReply{200, {{"organisations", std::move(organisations)}, {"roles", std::move(roles)}}, {}};
 }
 
 RouteResult grant_case_party(const RouteContext& context) {

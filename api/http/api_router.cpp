@@ -35,17 +35,22 @@ struct Route {
   RouteHandler admit = nullptr;
 };
 
-constexpr std::array<Route, 26> kRoutes{{
+constexpr std::array<Route, 34> kRoutes{{
     {"GET", "/metrics", &get_metrics, Access::open},
     {"GET", "/api/v1/health", &get_health, Access::open},
     {"GET", "/api/v1/openapi.json", &get_openapi_document, Access::open},
     {"GET", "/api/v1/public/listed-sites", &list_public_listed_sites, Access::open},
     {"GET", "/api/v1/me", &get_me},
+    {"GET", "/api/v1/directory", &get_directory},
+    {"GET", "/api/v1/todo", &list_todo},
     {"GET", "/api/v1/workflows", &list_workflows},
     {"GET", "/api/v1/cases", &list_cases},
     {"GET", "/api/v1/cases.csv", &export_cases_csv},
     {"GET", "/api/v1/cases.xlsx", &export_cases_xlsx},
     {"GET", "/api/v1/statistics/cases", &count_cases_by_state},
+    {"GET", "/api/v1/statistics/list-changes", &list_list_changes},
+    {"GET", "/api/v1/statistics/land-actions-without-investigation", &list_land_actions_without_investigation},
+    {"GET", "/api/v1/sites.geojson", &get_sites_geojson},
     {"POST", "/api/v1/cases", &create_case, Access::signed_in, Retry::idempotent},
     {"GET", "/api/v1/cases/{}", &get_case},
     {"POST", "/api/v1/cases/{}/transitions/{}", &fire_transition, Access::signed_in, Retry::idempotent},
@@ -64,7 +69,9 @@ constexpr std::array<Route, 26> kRoutes{{
     {"GET", "/api/v1/stream", &stream_events},
     {"GET", "/api/v1/deadlines", &list_deadlines},
     {"GET", "/api/v1/deadlines.ics", &get_deadline_feed},
+    {"GET", "/api/v1/calendars", &list_calendars},
     {"GET", "/api/v1/calendars/{}/working-days", &count_working_days},
+    {"GET", "/api/v1/calendars/{}/special-days", &list_special_days},
 }};
 
 // The segments after the leading '/'; nullopt when there is no leading '/'.

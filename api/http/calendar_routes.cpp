@@ -1,5 +1,6 @@
-// Working-day arithmetic on the loaded calendars, so that clients can show and check due dates
-// with the same counting as the deadline clocks.
+// The loaded working-day calendars: their years, their holidays and make-up working days, and
+// working-day arithmetic, so that clients can show and check due dates with the same counting as
+// the deadline clocks.
 #include "request_reading.h"
 #include "route_context.h"
 
@@ -102,7 +103,79 @@ nlohmann::json dates_json(const std::vector<Date>& dates) {
   return items;
 }
 
+// The longest span special-days lists: a little over a year, so a strip can show this year and
+// the next.
+constexpr int kMaxSpecialDaySpan = 400;
+
+// A date query parameter: `fallback` when absent.
+Result<Date> read_date(const HttpRequest& request, std::string_view name, Date fallback) {
+  Result<std::optional<std::string>> text = read_query_value(request, name);
+  if (!text) return std::move(text).take_problem();
+  if (!*text) return fallback;
+  std::optional<Date> date = parse_date(**text);
+  if (date && is_supported_date(*date)) return *date;
+  return bad_request(
+      fmt::format("查询参数 {} 的值 {} 无效：应为 {} 至 {} 年间 YYYY-MM-DD 格式的有效日期，例如 2026-02-10", name,
+                  quoted_excerpt(**text), kMinSupportedYear, kMaxSupportedYear),
+      fmt::format("Query parameter {} has invalid value {}: expected a valid date as YYYY-MM-DD in the years {} to "
+                  "{}, for example 2026-02-10",
+                  name, quoted_excerpt(**text), kMinSupportedYear, kMaxSupportedYear));
+}
+
+Problem invalid_span_problem(Date from, Date to) {
+  return bad_request(fmt::format("查询范围 {} 至 {} 无效：to 不得早于 from，且两者相距不超过 {} 天", format_date(from),
+                                 format_date(to), kMaxSpecialDaySpan),
+                     fmt::format("The span {} to {} is invalid: to must not be before from, and at most {} days after "
+                                 "it",
+                                 format_date(from), format_date(to), kMaxSpecialDaySpan));
+}
+
+const CalendarMap* loaded_calendars(const RouteContext& context) {
+  const DeadlineTracker* tracker = context.service.deadlines();
+  return tracker != nullptr ? &tracker->calendars() : nullptr;
+}
+
 }  // namespace
+
+RouteResult list_calendars(const RouteContext& context) {
+  if (Status names = check_query_names(context.request, {}); !names) return names.problem();
+  nlohmann::json items = nlohmann::json::array();
+  if (const CalendarMap* calendars = loaded_calendars(context)) {
+    for (const auto& [id, calendar] : *calendars) items.push_back({{"id", id}, {"years", calendar.loaded_years()}});
+  }
+  const Date today = local_date(context.clock.now().instant);
+  return JsonReply{200, {{"items", std::move(items)}, {"today", format_date(today)}}, {}};
+}
+
+RouteResult list_special_days(const RouteContext& context) {
+  const std::string& calendar_id = context.parameters.at(0);
+  if (Status names = check_query_names(context.request, {"from", "to"}); !names) return names.problem();
+  const Date today = local_date(context.clock.now().instant);
+  Result<Date> from = read_date(context.request, "from", today);
+  if (!from) return std::move(from).take_problem();
+  const Date default_to{std::chrono::sys_days{*from} + std::chrono::days{90}};
+  Result<Date> to = read_date(context.request, "to", default_to);
+  if (!to) return std::move(to).take_problem();
+  const auto span = std::chrono::sys_days{*to} - std::chrono::sys_days{*from};
+  if (span.count() < 0 || span.count() > kMaxSpecialDaySpan) return invalid_span_problem(*from, *to);
+
+  const CalendarMap* calendars = loaded_calendars(context);
+  const WorkingDayCalendar* calendar = find_calendar(calendars, calendar_id);
+  if (calendar == nullptr) return calendar_not_found_problem(calendar_id, calendars);
+
+  nlohmann::json days = nlohmann::json::array();
+  for (const SpecialDay& day : calendar->special_days(*from, *to)) {
+    days.push_back({{"date", format_date(day.date)},
+                    {"kind", std::string(to_string(day.kind))},
+                    {"name", day.name.empty() ? nlohmann::json() : to_json(day.name)}});
+  }
+  nlohmann::json body{{"calendar", calendar_id},
+                      {"from", format_date(*from)},
+                      {"to", format_date(*to)},
+                      {"days", std::move(days)},
+                      {"missing_years", calendar->missing_years(*from, *to)}};
+  return JsonReply{200, std::move(body), {}};
+}
 
 RouteResult count_working_days(const RouteContext& context) {
   const std::string& calendar_id = context.parameters.at(0);

@@ -126,16 +126,18 @@ std::string attachment_header(std::string_view date, std::string_view extension)
 
 Problem too_many_rows_problem(std::int64_t total) {
   return make_problem(ErrorCode::bad_request,
-                      {fmt::format("符合条件的案件有 {} 个，超过导出上限 {} 个；请用 workflow、state、district 或 q 缩小范围",
+                      {fmt::format("符合条件的案件有 {} 个，超过导出上限 {} 个；请用 workflow、state、district、light、party 或 q 缩小范围",
                                    total, kMaxExportRows),
                        fmt::format("{} cases match, more than the export limit of {}; narrow them with workflow, "
-                                   "state, district or q",
+                                   "state, district, light, party or q",
                                    total, kMaxExportRows)});
 }
 
 // The rows of the filtered list, or a problem when the query is bad or matches too many cases.
 Result<std::vector<std::vector<std::string>>> export_rows(const RouteContext& context) {
-  if (Status names = check_query_names(context.request, {"workflow", "state", "district", "q"}); !names) {
+  if (Status names =
+          check_query_names(context.request, {"workflow", "state", "district", "q", "light", "party", "sort"});
+      !names) {
     return names.problem();
   }
   Result<CaseQuery> filters = read_case_filters(context);

@@ -105,27 +105,9 @@ nlohmann::json case_detail_body(const RouteContext& context, const CaseDetail& d
   return body;
 }
 
-Result<CaseQuery> read_case_filters(const RouteContext& context) {
-  Result<std::optional<std::string>> workflow = read_query_value(context.request, "workflow");
-  if (!workflow) return std::move(workflow).take_problem();
-  Result<std::optional<std::string>> state = read_query_value(context.request, "state");
-  if (!state) return std::move(state).take_problem();
-  Result<std::optional<std::string>> district = read_district_query(context.request);
-  if (!district) return std::move(district).take_problem();
-  Result<std::optional<std::string>> text = read_search_query(context.request);
-  if (!text) return std::move(text).take_problem();
-
-  CaseQuery query;
-  query.scope = context.scope();
-  query.workflow_id = *workflow;
-  query.state = *state;
-  query.district = *district;
-  query.text = *text;
-  return query;
-}
-
 RouteResult list_cases(const RouteContext& context) {
-  if (Status names = check_query_names(context.request, {"workflow", "state", "district", "q", "limit", "offset"});
+  if (Status names = check_query_names(context.request, {"workflow", "state", "district", "q", "light", "party",
+                                                          "sort", "limit", "offset"});
       !names) {
     return names.problem();
   }
@@ -137,11 +119,11 @@ RouteResult list_cases(const RouteContext& context) {
   CaseQuery query = std::move(*filters);
   query.limit = paging->limit;
   query.offset = paging->offset;
-  Page<StoredCase> page = context.service.store().list_cases(query);
+  Page<ListedCase> page = context.service.store().list_case_listings(query);
 
   nlohmann::json items = nlohmann::json::array();
-  for (const StoredCase& stored : page.items) {
-    items.push_back(case_summary_json(stored, context.service.registry()));
+  for (const ListedCase& listed : page.items) {
+    items.push_back(listed_case_json(listed, context.service.registry()));
   }
   return JsonReply{200, page_json(std::move(items), page.total), {}};
 }

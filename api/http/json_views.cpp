@@ -75,15 +75,23 @@ nlohmann::json setting_json(const WorkflowSetting& setting) {
           {"needs_legal_check", setting.needs_legal_check}};
 }
 
+nlohmann::json link_json(const CaseLink& link) {
+  return {{"role", link.role}, {"case_id", link.linked_case_id}};
+}
+
+nlohmann::json actor_json(const Actor& actor) {
+  return {{"role", text_or_null(actor.role)},
+          {"org", text_or_null(actor.org)},
+          {"user", text_or_null(actor.user)}};
+}
+
+}  // namespace
+
 nlohmann::json state_title_json(const StoredCase& stored, const WorkflowRegistry& registry) {
   WorkflowPtr workflow = registry.find(stored.workflow_id, stored.workflow_version);
   if (!workflow) return nullptr;
   const State* state = workflow->find_state(stored.state);
   return state ? to_json(state->title) : nlohmann::json(nullptr);
-}
-
-nlohmann::json link_json(const CaseLink& link) {
-  return {{"role", link.role}, {"case_id", link.linked_case_id}};
 }
 
 nlohmann::json available_transition_json(const AvailableTransition& available) {
@@ -97,14 +105,6 @@ nlohmann::json available_transition_json(const AvailableTransition& available) {
            available.blocked_reason ? to_json(*available.blocked_reason) : nlohmann::json(nullptr)},
           {"blocking_case", text_or_null(available.blocking_case)}};
 }
-
-nlohmann::json actor_json(const Actor& actor) {
-  return {{"role", text_or_null(actor.role)},
-          {"org", text_or_null(actor.org)},
-          {"user", text_or_null(actor.user)}};
-}
-
-}  // namespace
 
 nlohmann::json workflow_json(const Workflow& workflow) {
   nlohmann::json states = nlohmann::json::array();
@@ -143,6 +143,15 @@ nlohmann::json case_summary_json(const StoredCase& stored, const WorkflowRegistr
           {"created_at", format_instant(stored.created_at)},
           {"updated_at", format_instant(stored.updated_at)},
           {"data", stored.data}};
+}
+
+nlohmann::json listed_case_json(const ListedCase& listed, const WorkflowRegistry& registry) {
+  nlohmann::json body = case_summary_json(listed.stored, registry);
+  body["state_entered_at"] = format_instant(listed.listing.state_entered_at);
+  body["light"] = std::string(to_string(listed.listing.light));
+  body["next_due_at"] =
+      listed.listing.next_due_at ? nlohmann::json(format_instant(*listed.listing.next_due_at)) : nlohmann::json(nullptr);
+  return body;
 }
 
 nlohmann::json case_detail_json(const CaseDetail& detail, const WorkflowRegistry& registry) {

@@ -25,6 +25,13 @@ nlohmann::json case_summary_json(const StoredCase& stored, const WorkflowRegistr
 
 // The summary plus links [{role, case_id}] and the transitions the caller's role may fire
 // [{id, title, to, guard_holds, blocked_reason, blocking_case}].
+// The summary with what a list shows: state_entered_at, light and next_due_at.
+nlohmann::json listed_case_json(const ListedCase& listed, const WorkflowRegistry& registry);
+// The title of the case's state in its workflow version, or null when that version is gone.
+nlohmann::json state_title_json(const StoredCase& stored, const WorkflowRegistry& registry);
+// {id, title, to, documents, guard_holds, blocked_reason, blocking_case}: a step the caller may
+// take, and whether its guard holds on the case as it stands.
+nlohmann::json available_transition_json(const AvailableTransition& available);
 nlohmann::json case_detail_json(const CaseDetail& detail, const WorkflowRegistry& registry);
 
 // {id, case_id, case_version, kind, transition, from, to, actor: {role, org, user}, at, input,

@@ -124,6 +124,20 @@ RouteResult get_metrics(const RouteContext& context);
 RouteResult list_public_listed_sites(const RouteContext& context);
 // GET /api/v1/me
 RouteResult get_me(const RouteContext& context);
+// GET /api/v1/directory: the organisations and roles, with their names, for display.
+RouteResult get_directory(const RouteContext& context);
+// GET /api/v1/todo: the caller's to-do queue (todo_routes.cpp).
+RouteResult list_todo(const RouteContext& context);
+// GET /api/v1/statistics/list-changes: cases added to and removed from the list in a month.
+RouteResult list_list_changes(const RouteContext& context);
+// GET /api/v1/statistics/land-actions-without-investigation
+RouteResult list_land_actions_without_investigation(const RouteContext& context);
+// GET /api/v1/sites.geojson: the outlines of parcels as GeoJSON, with their lights.
+RouteResult get_sites_geojson(const RouteContext& context);
+// GET /api/v1/calendars: the loaded calendars and their years.
+RouteResult list_calendars(const RouteContext& context);
+// GET /api/v1/calendars/{calendar}/special-days
+RouteResult list_special_days(const RouteContext& context);
 // GET /api/v1/deadlines
 RouteResult list_deadlines(const RouteContext& context);
 // GET /api/v1/deadlines.ics

@@ -539,3 +539,76 @@ TEST_CASE("deadline service fires in batches", "[deadline][store]") {
     CHECK(fixture.only_cycle(case_id, "review").state.progress == DeadlineProgress::escalated);
   }
 }
+
+namespace {
+
+std::vector<std::string> listed_ids(SqlCaseStore& store, const CaseQuery& query) {
+  std::vector<std::string> ids;
+  for (const ListedCase& listed : store.list_case_listings(query).items) ids.push_back(listed.stored.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("case listings carry light and due time", "[deadline][store]") {
+  DeadlineStoreFixture fixture;
+  // Review due 03-18 (10 WD from 03-04); by 03-19 the scheduler has marked it breached.
+  const std::string late = fixture.permit_under_review("2026-03-04");
+  REQUIRE(fixture.deadlines().fire_due(shanghai_moment("2026-03-19", 12)));
+  // Review due 04-01 (10 WD from 03-18), still running: armed.
+  const std::string running = fixture.permit_under_review("2026-03-18");
+  // In draft, no clock.
+  const std::string draft = fixture.create_permit(shanghai_moment("2026-03-20", 9));
+
+  CaseQuery all;
+  Page<ListedCase> page = fixture.store().list_case_listings(all);
+  REQUIRE(page.items.size() == 3);
+  std::map<std::string, CaseListing> listings;
+  for (const ListedCase& listed : page.items) listings[listed.stored.id] = listed.listing;
+  CHECK(listings[late].light == DeadlineLight::red);
+  CHECK(listings[running].light == DeadlineLight::green);
+  CHECK(listings[draft].light == DeadlineLight::none);
+  CHECK(text(listings[running].next_due_at) == "2026-04-01T16:00:00Z");
+  CHECK_FALSE(listings[draft].next_due_at);
+  // Entered under_review by the accept step at 10:00 Shanghai time; the draft at its creation.
+  CHECK(format_instant(listings[running].state_entered_at) == "2026-03-18T02:00:00Z");
+  CHECK(format_instant(listings[draft].state_entered_at) == "2026-03-20T01:00:00Z");
+
+  SECTION("filters by light") {
+    CaseQuery query;
+    query.light = DeadlineLight::red;
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{late});
+    query.light = DeadlineLight::none;
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{draft});
+    CHECK(fixture.store().list_case_listings(query).total == 1);
+  }
+
+  SECTION("orders by the next due time, cases without one last either way") {
+    CaseQuery query;
+    query.order = CaseOrder::next_due_at;
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{late, running, draft});
+    query.descending = true;
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{running, late, draft});
+  }
+
+  SECTION("filters by states and by when the state was entered") {
+    CaseQuery query;
+    query.any_of_states = {{"permit", "draft"}, {"permit", "submitted"}, {"other", "under_review"}};
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{draft});
+    CaseQuery entered;
+    entered.state_entered = InstantRange{instant_of("2026-03-10T00:00:00Z"), instant_of("2026-03-20T00:00:00Z")};
+    entered.order = CaseOrder::state_entered_at;
+    CHECK(listed_ids(fixture.store(), entered) == std::vector<std::string>{running});
+    CaseQuery created;
+    created.created = InstantRange{instant_of("2026-03-20T00:00:00Z"), instant_of("2026-04-01T00:00:00Z")};
+    CHECK(listed_ids(fixture.store(), created) == std::vector<std::string>{draft});
+  }
+
+  SECTION("filters by a party") {
+    REQUIRE(fixture.store().add_case_party({running, "greenment", "wang_li", instant_of("2026-03-20T00:00:00Z")}));
+    CaseQuery query;
+    query.party_org = "greenment";
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{running});
+    CHECK(fixture.store().list_cases(query).total == 1);
+  }
+}

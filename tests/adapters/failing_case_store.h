@@ -84,6 +84,10 @@ class FailingCaseStore final : public CaseStore {
     count_call("store.list_cases");
     return inner_.list_cases(query);
   }
+  Page<ListedCase> list_case_listings(const CaseQuery& query) override {
+    count_call("store.list_case_listings");
+    return inner_.list_case_listings(query);
+  }
   std::vector<CaseLink> links_of(std::string_view case_id) override {
     count_call("store.links_of");
     return inner_.links_of(case_id);

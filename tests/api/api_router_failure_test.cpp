@@ -33,6 +33,7 @@ class BrokenStore final : public CaseStore {
   std::optional<StoredDocument> find_document(std::string_view) override { fail(); }
   std::vector<StoredDocument> documents_of(std::string_view) override { fail(); }
   Page<StoredCase> list_cases(const CaseQuery&) override { fail(); }
+  Page<ListedCase> list_case_listings(const CaseQuery&) override { fail(); }
   std::vector<CaseLink> links_of(std::string_view) override { fail(); }
   Page<StoredEvent> events_of(std::string_view, std::int64_t, std::int64_t) override { fail(); }
   std::vector<StoredEvent> events_after(std::int64_t, const CaseScope&, std::int64_t) override { fail(); }
