@@ -98,6 +98,22 @@ constexpr std::string_view kListingColumns =
     " (SELECT MIN(due.due_at) FROM deadlines due WHERE due.case_id = cases.id"
     " AND due.status NOT IN ('met', 'cancelled')) AS next_due_at";
 
+// "(workflow_id = :PREFIX_workflow_0 AND state = :PREFIX_state_0) OR ..." for `count` states.
+std::string states_condition(std::size_t count, std::string_view prefix) {
+  std::vector<std::string> states;
+  for (std::size_t index = 0; index < count; ++index) {
+    states.push_back(fmt::format("(workflow_id = :{0}_workflow_{1} AND state = :{0}_state_{1})", prefix, index));
+  }
+  return fmt::format("({})", fmt::join(states, " OR "));
+}
+
+void bind_states(soci::statement& statement, const std::vector<WorkflowState>& states, std::string_view prefix) {
+  for (std::size_t index = 0; index < states.size(); ++index) {
+    statement.exchange(soci::use(states[index].workflow_id, fmt::format("{}_workflow_{}", prefix, index)));
+    statement.exchange(soci::use(states[index].state, fmt::format("{}_state_{}", prefix, index)));
+  }
+}
+
 // The conditions on the columns of `cases`. bind_filters binds the parameters they name.
 std::vector<std::string> case_conditions(Backend backend, const CaseQuery& query) {
   std::vector<std::string> conditions;
@@ -115,12 +131,17 @@ std::vector<std::string> case_conditions(Backend backend, const CaseQuery& query
     conditions.emplace_back(
         "EXISTS (SELECT 1 FROM case_parties party WHERE party.case_id = cases.id AND party.org_id = :party_org)");
   }
-  if (!query.any_of_states.empty()) {
-    std::vector<std::string> states;
-    for (std::size_t index = 0; index < query.any_of_states.size(); ++index) {
-      states.push_back(fmt::format("(workflow_id = :any_workflow_{0} AND state = :any_state_{0})", index));
+  if (!query.any_of_states.empty()) conditions.push_back(states_condition(query.any_of_states.size(), "any"));
+  if (query.waiting_role) {
+    std::string deadline =
+        "EXISTS (SELECT 1 FROM deadlines waiting WHERE waiting.case_id = cases.id AND waiting.responsible = :waiting_role"
+        " AND waiting.status NOT IN ('met', 'cancelled'))";
+    if (query.waiting_states.empty()) {
+      conditions.push_back(std::move(deadline));
+    } else {
+      conditions.push_back(
+          fmt::format("({} OR {})", states_condition(query.waiting_states.size(), "waiting"), deadline));
     }
-    conditions.push_back(fmt::format("({})", fmt::join(states, " OR ")));
   }
   if (query.created) conditions.emplace_back("created_at >= :created_from AND created_at < :created_until");
   std::string scope = case_scope_condition(backend, query.scope, "cases.id");
@@ -201,10 +222,10 @@ void bind_filters(soci::statement& statement, const CaseQuery& query, const Filt
     statement.exchange(soci::use(values.text_pattern, "text_in_data"));
   }
   if (query.party_org) statement.exchange(soci::use(*query.party_org, "party_org"));
-  for (std::size_t index = 0; index < query.any_of_states.size(); ++index) {
-    const WorkflowState& state = query.any_of_states[index];
-    statement.exchange(soci::use(state.workflow_id, fmt::format("any_workflow_{}", index)));
-    statement.exchange(soci::use(state.state, fmt::format("any_state_{}", index)));
+  bind_states(statement, query.any_of_states, "any");
+  if (query.waiting_role) {
+    bind_states(statement, query.waiting_states, "waiting");
+    statement.exchange(soci::use(*query.waiting_role, "waiting_role"));
   }
   if (query.created) {
     statement.exchange(soci::use(values.created_from, "created_from"));

@@ -154,6 +154,9 @@ struct CaseQuery {
   std::optional<std::string> party_org;  // an organisation granted as a party, such as a firm
   std::optional<DeadlineLight> light;    // CaseListing::light is this
   std::vector<WorkflowState> any_of_states;  // in one of these states; empty means any state
+  // Waiting for this role: in one of `waiting_states`, or with an open deadline the role must meet.
+  std::optional<std::string> waiting_role;
+  std::vector<WorkflowState> waiting_states;
   std::optional<InstantRange> created;        // created_at in this range
   std::optional<InstantRange> state_entered;  // CaseListing::state_entered_at in this range
   CaseOrder order = CaseOrder::created_at;

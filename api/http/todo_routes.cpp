@@ -1,7 +1,9 @@
 // GET /api/v1/todo: the caller's to-do queue. It lists the open cases in the caller's scope that
-// wait in a state from which the caller's role may take a step, oldest first by the time they
-// entered that state. Each item says which steps the caller may take, whether their guards hold,
-// which required documents are not uploaded yet, and the case's next deadline.
+// wait for the caller's role: in a state from which the role may take a step that moves the case
+// on, or with an open deadline the role must meet. They come oldest first by the time they entered
+// their state. Each item says which steps the caller may take, whether their guards hold, which
+// required documents are not uploaded yet, and the case's next deadline. Record-keeping steps that
+// keep the state (such as updating details) do not make a case wait.
 #include "deadline_views.h"
 #include "json_views.h"
 #include "request_reading.h"
@@ -13,11 +15,13 @@ namespace sitecycle::http {
 
 namespace {
 
-// The non-final states of the latest workflows from which `role` may fire a transition.
+// The non-final states of the latest workflows from which `role` may fire a transition that
+// changes the state.
 std::vector<WorkflowState> states_with_steps_for(const WorkflowRegistry& registry, std::string_view role) {
   std::vector<WorkflowState> states;
   for (const WorkflowPtr& workflow : registry.latest_all()) {
     for (const Transition& transition : workflow->transitions) {
+      if (!transition.to) continue;
       if (std::find(transition.roles.begin(), transition.roles.end(), role) == transition.roles.end()) continue;
       for (const std::string& from : transition.from) {
         const State* state = workflow->find_state(from);
@@ -56,6 +60,10 @@ nlohmann::json step_json(const AvailableTransition& available, const Workflow* w
   return step;
 }
 
+bool moves_on(const AvailableTransition& available) {
+  return available.transition != nullptr && available.transition->to.has_value();
+}
+
 // The open deadline due first, or null.
 nlohmann::json next_deadline_json(const std::vector<DeadlineRecord>& deadlines, const DeadlineDisplay& display) {
   const DeadlineRecord* next = nullptr;
@@ -75,8 +83,13 @@ nlohmann::json todo_item_json(const RouteContext& context, const ListedCase& lis
   if (detail) {
     WorkflowPtr workflow = registry.find(listed.stored.workflow_id, listed.stored.workflow_version);
     std::vector<StoredDocument> documents = context.service.store().documents_of(listed.stored.id);
+    // Steps that move the case on; the record-keeping ones only when there is nothing else, as
+    // for a regular report due under a deadline.
+    const bool moves = std::any_of(detail->available.begin(), detail->available.end(),
+                                   [](const AvailableTransition& available) { return moves_on(available); });
     for (const AvailableTransition& available : detail->available) {
-      if (available.transition != nullptr) steps.push_back(step_json(available, workflow.get(), documents));
+      if (available.transition == nullptr || (moves && !moves_on(available))) continue;
+      steps.push_back(step_json(available, workflow.get(), documents));
     }
     DeadlineDisplay display{registry, context.service.deadlines(), context.clock.now().instant};
     next_deadline = next_deadline_json(detail->deadlines, display);
@@ -95,12 +108,13 @@ RouteResult list_todo(const RouteContext& context) {
 
   CaseQuery query;
   query.scope = context.scope();
-  query.any_of_states = states_with_steps_for(context.service.registry(), context.actor().role);
+  query.waiting_role = context.actor().role;
+  query.waiting_states = states_with_steps_for(context.service.registry(), context.actor().role);
   query.closed = false;
   query.order = CaseOrder::state_entered_at;
   query.limit = paging->limit;
   query.offset = paging->offset;
-  if (query.any_of_states.empty()) return JsonReply{200, page_json(nlohmann::json::array(), 0), {}};
+  if (query.waiting_role->empty()) return JsonReply{200, page_json(nlohmann::json::array(), 0), {}};
 
   Page<ListedCase> page = context.service.store().list_case_listings(query);
   nlohmann::json items = nlohmann::json::array();

@@ -604,7 +604,17 @@ TEST_CASE("case listings carry light and due time", "[deadline][store]") {
     CHECK(listed_ids(fixture.store(), created) == std::vector<std::string>{draft});
   }
 
-  SECTION("filters by a party") {
+  SECTION("finds the cases waiting for a role") {
+    CaseQuery query;
+    query.waiting_role = "reviewer";  // responsible for the review deadlines
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{late, running});
+    query.waiting_states = {{"permit", "draft"}};
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{late, running, draft});
+    query.waiting_role = "applicant";
+    CHECK(listed_ids(fixture.store(), query) == std::vector<std::string>{draft});
+  }
+
+    SECTION("filters by a party") {
     REQUIRE(fixture.store().add_case_party({running, "greenment", "wang_li", instant_of("2026-03-20T00:00:00Z")}));
     CaseQuery query;
     query.party_org = "greenment";
