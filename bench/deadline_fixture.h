@@ -46,6 +46,7 @@ class DeadlineFixture {
 
   DeadlineService& service() { return *deadline_service_; }
   CaseStore& store() { return bench_.store(); }
+  const WorkflowRegistry& registry() const { return bench_.registry(); }
   // The instant at which the cases' first cycles warn.
   const Moment& now() const { return now_; }
   // The deadlines due at `now`, as stored before any firing. `version` is kept current by

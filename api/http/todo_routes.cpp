@@ -9,32 +9,13 @@
 #include "request_reading.h"
 #include "route_context.h"
 
+#include "engine/waiting_states.h"
+
 #include <algorithm>
 
 namespace sitecycle::http {
 
 namespace {
-
-// The non-final states of the latest workflows from which `role` may fire a transition that
-// changes the state.
-std::vector<WorkflowState> states_with_steps_for(const WorkflowRegistry& registry, std::string_view role) {
-  std::vector<WorkflowState> states;
-  for (const WorkflowPtr& workflow : registry.latest_all()) {
-    for (const Transition& transition : workflow->transitions) {
-      if (!transition.to) continue;
-      if (std::find(transition.roles.begin(), transition.roles.end(), role) == transition.roles.end()) continue;
-      for (const std::string& from : transition.from) {
-        const State* state = workflow->find_state(from);
-        if (state == nullptr || state->final) continue;
-        bool listed = std::any_of(states.begin(), states.end(), [&](const WorkflowState& known) {
-          return known.workflow_id == workflow->id && known.state == from;
-        });
-        if (!listed) states.push_back({workflow->id, from});
-      }
-    }
-  }
-  return states;
-}
 
 // A required kind counts as there when a document of that kind is uploaded and not yet handed in
 // by an earlier step.
@@ -109,7 +90,7 @@ RouteResult list_todo(const RouteContext& context) {
   CaseQuery query;
   query.scope = context.scope();
   query.waiting_role = context.actor().role;
-  query.waiting_states = states_with_steps_for(context.service.registry(), context.actor().role);
+  query.waiting_states = states_waiting_for(context.service.registry(), context.actor().role);
   query.closed = false;
   query.order = CaseOrder::state_entered_at;
   query.limit = paging->limit;
