@@ -49,6 +49,18 @@ export function formatDate(text) {
   return `${text} ${weekdays.format(date)}`;
 }
 
+// Formats the due day of a deadline from its due instant, which is the end of that day in
+// Shanghai (the start of the next), as formatDate does: "2026-03-30 周一".
+export function formatDueDay(instantText) {
+  if (!instantText) return '';
+  const instant = new Date(instantText);
+  if (Number.isNaN(instant.getTime())) return instantText;
+  const parts = Object.fromEntries(
+    instantParts.formatToParts(new Date(instant.getTime() - 1)).map((part) => [part.type, part.value]),
+  );
+  return formatDate(`${parts.year}-${parts.month}-${parts.day}`);
+}
+
 export function formatNumber(value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return String(value ?? '');
   return numberFormat.format(value);

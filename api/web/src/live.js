@@ -10,6 +10,10 @@ const RECONNECT_DELAY_MS = 3000;
 // The newest event: { id, type, event } where `event` is the case event's JSON.
 export const lastEvent = shallowRef(null);
 
+// True from a failed or dropped connection until the stream is open again, so that the header
+// can show that updates may be missed meanwhile. False while the first connection is opened.
+export const connectionLost = shallowRef(false);
+
 let controller = null;
 let lastEventId = null;
 
@@ -44,6 +48,7 @@ async function readStream(signal) {
     return;
   }
   if (!response.ok || !response.body) throw new Error(`the stream returned ${response.status}`);
+  connectionLost.value = false;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -72,7 +77,10 @@ export function startLiveUpdates() {
       } catch {
         // A dropped connection or a server restart: try again after a pause.
       }
-      if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+      if (signal.aborted) break;
+      // The stream failed or ended, so no updates arrive until the next connection opens.
+      connectionLost.value = true;
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
     }
   })();
 }
@@ -82,6 +90,7 @@ export function stopLiveUpdates() {
   controller = null;
   lastEventId = null;
   lastEvent.value = null;
+  connectionLost.value = false;
 }
 
 onSignOut(stopLiveUpdates);

@@ -1,5 +1,6 @@
 // Hash-mode routes (#/cases/…), so the server serves index.html at / and needs no fallback route.
 import { createRouter, createWebHashHistory } from 'vue-router';
+import { loadDirectory } from './directory.js';
 import { loadMe, onSignOut, session } from './session.js';
 
 const routes = [
@@ -19,6 +20,8 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!session.token) return { name: 'signIn', query: { redirect: to.fullPath } };
+  // Names for ids, loaded once per sign-in; screens show the ids until then, or if it fails.
+  loadDirectory().catch(() => null);
   if (!session.me) {
     try {
       await loadMe();

@@ -109,3 +109,16 @@ export function districtOptions(workflows) {
   }
   return [];
 }
+
+// The fields that name a case, by workflow: parcels have `name`, enterprises `unit_name`, and the
+// cases opened for a parcel repeat its name as `parcel_name`.
+const NAME_FIELDS = ['name', 'parcel_name', 'unit_name'];
+
+// The case's name from its data, or '' when it has none.
+export function caseName(item) {
+  for (const field of NAME_FIELDS) {
+    const value = item?.data?.[field];
+    if (typeof value === 'string' && value) return value;
+  }
+  return '';
+}
