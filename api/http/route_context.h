@@ -128,11 +128,13 @@ RouteResult get_me(const RouteContext& context);
 RouteResult get_directory(const RouteContext& context);
 // GET /api/v1/todo: the caller's to-do queue (todo_routes.cpp).
 RouteResult list_todo(const RouteContext& context);
-// GET /api/v1/statistics/list-changes: cases added to and removed from the list in a month.
+// GET /api/v1/statistics/list-changes: cases added to and removed from the list in a month
+// (dashboard_routes.cpp).
 RouteResult list_list_changes(const RouteContext& context);
 // GET /api/v1/statistics/land-actions-without-investigation
 RouteResult list_land_actions_without_investigation(const RouteContext& context);
-// GET /api/v1/sites.geojson: the outlines of parcels as GeoJSON, with their lights.
+// GET /api/v1/sites.geojson: the outlines of parcels as GeoJSON, with their lights
+// (sites_routes.cpp).
 RouteResult get_sites_geojson(const RouteContext& context);
 // GET /api/v1/calendars: the loaded calendars and their years.
 RouteResult list_calendars(const RouteContext& context);
