@@ -129,7 +129,8 @@ std::vector<std::string> case_conditions(Backend backend, const CaseQuery& query
   }
   if (query.party_org) {
     conditions.emplace_back(
-        "EXISTS (SELECT 1 FROM case_parties party WHERE party.case_id = cases.id AND party.org_id = :party_org)");
+        "(EXISTS (SELECT 1 FROM case_parties party WHERE party.case_id = cases.id AND party.org_id = :party_org)"
+        " OR EXISTS (SELECT 1 FROM events acted WHERE acted.case_id = cases.id AND acted.actor_org = :party_actor_org))");
   }
   if (!query.any_of_states.empty()) conditions.push_back(states_condition(query.any_of_states.size(), "any"));
   if (query.waiting_role) {
@@ -221,7 +222,10 @@ void bind_filters(soci::statement& statement, const CaseQuery& query, const Filt
     statement.exchange(soci::use(values.text_pattern, "text_in_id"));
     statement.exchange(soci::use(values.text_pattern, "text_in_data"));
   }
-  if (query.party_org) statement.exchange(soci::use(*query.party_org, "party_org"));
+  if (query.party_org) {
+    statement.exchange(soci::use(*query.party_org, "party_org"));
+    statement.exchange(soci::use(*query.party_org, "party_actor_org"));
+  }
   bind_states(statement, query.any_of_states, "any");
   if (query.waiting_role) {
     bind_states(statement, query.waiting_states, "waiting");

@@ -151,7 +151,8 @@ struct CaseQuery {
   std::optional<std::string> district;  // data.district is this district id
   // The id or a top-level text value of the data contains this, ignoring ASCII case.
   std::optional<std::string> text;
-  std::optional<std::string> party_org;  // an organisation granted as a party, such as a firm
+  // An organisation that is a party to the case, such as a firm: granted it, or acted on it.
+  std::optional<std::string> party_org;
   std::optional<DeadlineLight> light;    // CaseListing::light is this
   std::vector<WorkflowState> any_of_states;  // in one of these states; empty means any state
   // Waiting for this role: in one of `waiting_states`, or with an open deadline the role must meet.

@@ -1,6 +1,7 @@
 #include "field_schema.h"
 
 #include "credit_code.h"
+#include "geojson_geometry.h"
 #include "instant.h"
 #include "json_pointer.h"
 
@@ -96,7 +97,7 @@ void check_string(const FieldSpec& spec, const std::string& text, const std::str
                   std::vector<FieldError>& errors) {
   std::size_t length = character_count(text);
   check_bounds(spec, static_cast<double>(length), "长度", "length", pointer, errors);
-  if (spec.format) check_credit_code(text, pointer, errors);
+  if (spec.format) check_credit_code(text, pointer, errors);  // the one string format
   if (!spec.compiled_pattern) return;
   if (length > kMaxPatternCheckedLength) {
     add_error(errors, pointer, fmt::format("值过长（{} 个字符），无法按格式校验；请缩短到 {} 个字符以内", length, kMaxPatternCheckedLength),
@@ -195,6 +196,14 @@ void check_value(const FieldSpec& spec, const nlohmann::json& value, const std::
       }
       break;
     case FieldType::object: {
+      // A geometry is checked as a whole first, since a wrong shape would fail on every nested member.
+      if (spec.format == kGeoJsonMultiPolygonFormat) {
+        std::vector<FieldError> geometry = check_multipolygon(value, pointer);
+        if (!geometry.empty()) {
+          errors.insert(errors.end(), geometry.begin(), geometry.end());
+          break;
+        }
+      }
       std::vector<FieldError> nested = check_object(spec.fields, value, pointer, true);
       errors.insert(errors.end(), nested.begin(), nested.end());
       break;

@@ -36,8 +36,8 @@ struct FieldSpec {
   std::optional<std::string> maximum_date;
   std::optional<std::string> pattern;            // ECMAScript regex, whole-value match
   std::shared_ptr<const std::regex> compiled_pattern;
-  // A string format checked beyond a pattern: "unified_social_credit_code" (GB 32100-2015,
-  // including its check character).
+  // A format checked beyond a pattern: "unified_social_credit_code" for strings (GB 32100-2015,
+  // including its check character), "geojson_multipolygon" for objects (geojson_geometry.h).
   std::optional<std::string> format;
   std::vector<std::string> values;               // enumeration
   std::map<std::string, LocalizedText> value_titles;  // enumeration value -> title

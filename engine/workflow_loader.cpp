@@ -2,6 +2,7 @@
 
 #include "condition_loader.h"
 #include "deadline_rule_loader.h"
+#include "geojson_geometry.h"
 #include "instant.h"
 #include "workflow_catalog_loader.h"
 #include "yaml_reader.h"
@@ -46,16 +47,22 @@ void read_format(YamlReader& reader, const YAML::Node& node, const std::string& 
   YAML::Node format = node["format"];
   if (!format.IsDefined()) return;
   std::string format_path = join_path(key_path, "format");
-  if (spec.type != FieldType::string) {
+  if (spec.type != FieldType::string && spec.type != FieldType::object) {
     reader.report(format, format_path, describe_node(format),
-                  {"无此键：format 只适用于 string 字段", "no such key: format applies to string fields only"});
+                  {"无此键：format 只适用于 string 和 object 字段", "no such key: format applies to string and object fields only"});
     return;
   }
   auto text = reader.read_string(format, format_path);
   if (!text) return;
-  if (*text != "unified_social_credit_code") {
+  if (spec.type == FieldType::string && *text != "unified_social_credit_code") {
     reader.report(format, format_path, describe_node(format),
-                  {"unified_social_credit_code（统一社会信用代码）", "unified_social_credit_code"});
+                  {"string 字段的格式 unified_social_credit_code（统一社会信用代码）",
+                   "the string format unified_social_credit_code"});
+    return;
+  }
+  if (spec.type == FieldType::object && *text != kGeoJsonMultiPolygonFormat) {
+    reader.report(format, format_path, describe_node(format),
+                  {"object 字段的格式 geojson_multipolygon（GeoJSON 多多边形）", "the object format geojson_multipolygon"});
     return;
   }
   spec.format = *text;

@@ -73,7 +73,16 @@ RouteResult get_directory(const RouteContext& context) {
   for (const auto& [id, title] : context.service.registry().roles().roles) {
     roles.push_back({{"id", id}, {"title", to_json(title)}});
   }
-  return JsonReply{200, {{"organisations", std::move(organisations)}, {"roles", std::move(roles)}}, {}};
+  // The agencies whose clocks the deadlines run on; none without deadline calendars.
+  nlohmann::json agencies = nlohmann::json::array();
+  const DeadlineTracker* tracker = context.service.deadlines();
+  if (const AgencyCatalog* catalog = tracker != nullptr ? tracker->agencies() : nullptr) {
+    for (const Agency& agency : catalog->agencies()) agencies.push_back({{"id", agency.id}, {"title", to_json(agency.title)}});
+  }
+  return JsonReply{
+      200,
+      {{"organisations", std::move(organisations)}, {"roles", std::move(roles)}, {"agencies", std::move(agencies)}},
+      {}};
 }
 
 RouteResult grant_case_party(const RouteContext& context) {

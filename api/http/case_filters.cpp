@@ -77,8 +77,8 @@ Result<std::optional<DeadlineLight>> read_light(const HttpRequest& request) {
     if (name == **text) return std::optional<DeadlineLight>{light};
   }
   return bad_request(
-      fmt::format("查询参数 light 的值 {} 无效；可选：red（已逾期）、yellow（临期预警）、green（期限内）、grey（已暂停）、"
-                  "none（无进行中的期限）",
+      fmt::format("查询参数 light 的值 {} 无效；可选：red（红灯，超期）、yellow（黄灯，预警）、green（绿灯，期限内）、"
+                  "grey（暂停计时）、none（无进行中的期限）",
                   quoted_excerpt(**text)),
       fmt::format("Query parameter light has invalid value {}; one of: red (overdue), yellow (warning), green (in "
                   "time), grey (paused), none (no running deadline)",
@@ -90,10 +90,10 @@ Result<std::optional<std::string>> read_party(const RouteContext& context) {
   if (!party || !*party) return party;
   if (context.identities.find_organisation(**party)) return party;
   return bad_request(
-      fmt::format("查询参数 party 的值 {} 不是已登记的单位编号；请填写受托单位的编号，例如 sitecycle orgs list 列出的编号",
+      fmt::format("查询参数 party 的值 {} 不是已登记的单位编号；请填写受托单位的编号，可用 GET /api/v1/directory 查询",
                   quoted_excerpt(**party)),
       fmt::format("Query parameter party has value {}, which is no registered organisation id; give the id of the "
-                  "engaged firm, as sitecycle orgs list shows it",
+                  "engaged firm, as GET /api/v1/directory lists it",
                   quoted_excerpt(**party)));
 }
 

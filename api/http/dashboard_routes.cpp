@@ -57,11 +57,11 @@ Result<std::chrono::year_month> read_month(const RouteContext& context) {
             year < kMaxSupportedYear;
   }
   if (!valid) {
-    return bad_request(fmt::format("查询参数 month 的值 {} 无效：应为 YYYY-MM 格式的月份，例如 month=2026-04",
-                                   quoted_excerpt(value)),
-                       fmt::format("Query parameter month has invalid value {}: expected a month as YYYY-MM, for "
-                                   "example month=2026-04",
-                                   quoted_excerpt(value)));
+    return bad_request(fmt::format("查询参数 month 的值 {} 无效：应为 {} 至 {} 年间 YYYY-MM 格式的月份，例如 month=2026-04",
+                                   quoted_excerpt(value), kMinSupportedYear, kMaxSupportedYear - 1),
+                       fmt::format("Query parameter month has invalid value {}: expected a month as YYYY-MM in the "
+                                   "years {} to {}, for example month=2026-04",
+                                   quoted_excerpt(value), kMinSupportedYear, kMaxSupportedYear - 1));
   }
   return std::chrono::year{year} / std::chrono::month{month};
 }

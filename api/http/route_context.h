@@ -124,7 +124,7 @@ RouteResult get_metrics(const RouteContext& context);
 RouteResult list_public_listed_sites(const RouteContext& context);
 // GET /api/v1/me
 RouteResult get_me(const RouteContext& context);
-// GET /api/v1/directory: the organisations and roles, with their names, for display.
+// GET /api/v1/directory: the organisations, roles and agencies, with their names, for display.
 RouteResult get_directory(const RouteContext& context);
 // GET /api/v1/todo: the caller's to-do queue (todo_routes.cpp).
 RouteResult list_todo(const RouteContext& context);

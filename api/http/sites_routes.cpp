@@ -116,7 +116,8 @@ Result<std::optional<BoundingBox>> read_bbox(const HttpRequest& request) {
     rest = last ? std::string_view{} : rest.substr(comma + 1);
   }
   BoundingBox box{values[0], values[1], values[2], values[3]};
-  if (box.west < -180 || box.east > 180 || box.south < -90 || box.north > 90 || box.west > box.east ||
+  const bool finite = std::all_of(values.begin(), values.end(), [](double value) { return std::isfinite(value); });
+  if (!finite || box.west < -180 || box.east > 180 || box.south < -90 || box.north > 90 || box.west > box.east ||
       box.south > box.north) {
     return invalid_bbox_problem(**text);
   }

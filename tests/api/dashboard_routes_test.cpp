@@ -145,6 +145,10 @@ TEST_CASE("case list filters and sorting", "[api][dashboard]") {
   check_rejected(api, "/api/v1/cases?workflow=investigation&state=listed", "listed");
   check_rejected(api, "/api/v1/cases?state=no_such_state", "no_such_state");
   check_rejected(api, "/api/v1/cases?party=no_such_firm", "no_such_firm");
+  // The test users belong to one organisation, which acted on both cases without a grant.
+  json acted = ok_body(api, std::string("/api/v1/cases?workflow=investigation&party=") +
+                                sitecycle::testing::kTestOrganisation);
+  CHECK(acted.at("total") == 2);
   check_rejected(api, "/api/v1/cases.csv?light=purple", "purple");
   CHECK(api.get("/api/v1/cases?state=listed").status == 200);
 }
@@ -218,7 +222,8 @@ TEST_CASE("sites GeoJSON draws outlined parcels", "[api][dashboard]") {
   CHECK(feature.at("properties").at("area_mu") == 22.5);
   CHECK(ok_body(api, "/api/v1/sites.geojson?bbox=121.7,31.1,121.8,31.2").at("features").size() == 1);
   CHECK(ok_body(api, "/api/v1/sites.geojson?bbox=121.0,31.0,121.1,31.1").at("features").empty());
-  for (const char* box : {"1,2,3", "1,2,3,4,5", "121.8,31.1,121.7,31.2", "a,b,c,d", "121,31,,122", "-181,0,0,1", "1,2,3,4,"}) {
+  for (const char* box : {"1,2,3", "1,2,3,4,5", "121.8,31.1,121.7,31.2", "a,b,c,d", "121,31,,122", "-181,0,0,1",
+                          "1,2,3,4,", "nan,0,1,1", "NaN,NaN,NaN,NaN", "0,0,inf,1"}) {
     check_rejected(api, std::string("/api/v1/sites.geojson?bbox=") + box, "bbox");
   }
 
@@ -228,6 +233,7 @@ TEST_CASE("sites GeoJSON draws outlined parcels", "[api][dashboard]") {
   sitecycle::http::HttpResponse refused = api.router().handle(make_request(
       "POST", "/api/v1/cases", json{{"workflow", "parcel"}, {"data", bad}}.dump(), actor_headers("land_bureau")));
   CHECK(refused.status == 422);
+  CHECK(body_of(refused).at("errors").size() == 1);  // one error saying how to write a MultiPolygon
   CHECK(ok_body(api, "/api/v1/sites.geojson?district=qingpu").at("features").empty());
 }
 
@@ -235,6 +241,8 @@ TEST_CASE("directory names organisations and roles", "[api][dashboard]") {
   DeadlineApiFixture api;
   json directory = ok_body(api, "/api/v1/directory");
   REQUIRE_FALSE(directory.at("organisations").empty());
+  REQUIRE_FALSE(directory.at("agencies").empty());
+  CHECK(directory.at("agencies").at(0).at("title").at("zh-CN").is_string());
   CHECK(directory.at("organisations").at(0).at("name").at("zh-CN").is_string());
   bool consultant = false;
   for (const json& role : directory.at("roles")) {

@@ -16,13 +16,21 @@ Transition transition(std::string id, std::vector<std::string> from, std::option
   return made;
 }
 
+State state(std::string id, bool initial, bool final) {
+  State made;
+  made.id = std::move(id);
+  made.initial = initial;
+  made.final = final;
+  return made;
+}
+
 // review: submitted -> under_review -> passed (final); a note keeps the state.
 WorkflowPtr review_workflow() {
   auto workflow = std::make_shared<Workflow>();
   workflow->id = "review";
   workflow->version = 1;
-  workflow->states = {State{.id = "submitted", .initial = true}, State{.id = "under_review"},
-                      State{.id = "passed", .final = true}};
+  workflow->states = {state("submitted", true, false), state("under_review", false, false),
+                      state("passed", false, true)};
   workflow->transitions = {
       transition("accept", {"submitted"}, "under_review", {"bureau"}),
       transition("pass", {"under_review"}, "passed", {"bureau", "panel"}),
