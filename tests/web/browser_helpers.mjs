@@ -58,6 +58,34 @@ export const RETURNED_CASE = 'browser_test_investigation';
 export const RETURNED_CASE_PARCEL_NAME = '浏览器测试地块（退回补正）';
 export const CORRECTION_ITEMS = ['补充地下水采样点位图（浏览器测试）', '补充检测机构的资质证明（浏览器测试）'];
 
+// A Pudong parcel with values far larger than the demo's: a name of LARGE_PARCEL_NAME_LENGTH
+// characters, an outline of LARGE_OUTLINE_POSITIONS positions, and LARGE_SUB_PARCEL_COUNT
+// sub-parcels, for the case page's layout and its summaries of long lists.
+export const LARGE_PARCEL = 'browser_test_parcel_large';
+export const LARGE_PARCEL_NAME_LENGTH = 360;
+export const LARGE_PARCEL_NAME = ''.padEnd(LARGE_PARCEL_NAME_LENGTH,
+  '浏览器测试地块：名称很长，用来检查案件页面的标题和数据标签在名称很长时的排版。');
+export const LARGE_OUTLINE_POSITIONS = 10_000;
+// One polygon with one ring: a closed circle of about 1 km radius in Pudong, in WGS 84.
+export const LARGE_PARCEL_OUTLINE = {
+  type: 'MultiPolygon',
+  coordinates: [[circleRing(121.55, 31.22, 0.01, LARGE_OUTLINE_POSITIONS)]],
+};
+export const LARGE_SUB_PARCEL_COUNT = 60;
+export const LARGE_SUB_PARCELS = Array.from({ length: LARGE_SUB_PARCEL_COUNT },
+  (_, index) => ({ code: `浏览器测试-${index + 1}`, area_m2: 1000 + index }));
+
+// Returns a closed ring of `count` positions (the last repeats the first) on a circle.
+function circleRing(longitude, latitude, radius, count) {
+  const ring = [];
+  for (let index = 0; index < count - 1; index += 1) {
+    const angle = (2 * Math.PI * index) / (count - 1);
+    ring.push([Number((longitude + radius * Math.cos(angle)).toFixed(7)), Number((latitude + radius * Math.sin(angle)).toFixed(7))]);
+  }
+  ring.push([...ring[0]]);
+  return ring;
+}
+
 // The demo data has no deadlines, because the published examples give no date for the steps
 // that would start a clock, and undated steps start none. So the test first serves the demo at
 // SETUP_INSTANT (Monday 2 March 2026, 10:00 in Shanghai), where Pudong's bureau accepts
@@ -311,6 +339,27 @@ export async function waitForHash(page, expected) {
   await page.waitForURL((url) => url.hash === expected);
 }
 
+// The fields that name a case, as caseName of the dashboard's workflows.js reads them.
+const CASE_NAME_FIELDS = ['name', 'parcel_name', 'unit_name'];
+
+// Returns the title the case page shows for the case `detail` (GET /api/v1/cases/{id}): its
+// name, or its id when it has none.
+export function caseTitle(detail) {
+  const field = CASE_NAME_FIELDS.find((id) => typeof detail.data?.[id] === 'string' && detail.data[id]);
+  return field ? detail.data[field] : detail.id;
+}
+
+// Waits until the case page shows the case `detail`: its name as the title with its id beside
+// it, or only its id when it has no name.
+export async function waitForCasePage(page, detail) {
+  const expected = { title: caseTitle(detail), id: detail.id };
+  await page.waitForFunction(({ title, id }) => {
+    const shownTitle = document.querySelector('[data-testid="case-title"]')?.textContent.trim();
+    const shownId = document.querySelector('[data-testid="case-id"]')?.textContent.trim() ?? shownTitle;
+    return shownTitle === title && shownId === id;
+  }, expected);
+}
+
 // Returns the CSS color that `cssColor` (such as "var(--el-color-danger)") computes to on the page.
 export async function computedColor(page, cssColor) {
   return page.evaluate((color) => {
@@ -382,36 +431,87 @@ export function sampleValue(spec) {
   }
 }
 
-// Enters `value` into the form item of one field, with the control FieldInput.vue renders for
-// the field's type.
-// NOTE: the required inputs of FIRED_TRANSITION (a list) and REPORT_TRANSITION (an enumeration and
-// an integer) run the list, enum and integer branches. The boolean, date and text branches run
-// only when a transition or its workflow changes.
-export async function fillField(page, formItem, spec, value) {
+// The roots of the inputs that FieldInput.vue renders for lists and objects, by data-testid.
+const STRUCTURED_INPUTS = ['field-lines', 'field-choices', 'field-rows', 'field-form', 'field-json'];
+
+// Returns the data-testid of the input for a list or object in `container`: the first in
+// document order, which is the outermost.
+async function structuredInputOf(container) {
+  const selector = STRUCTURED_INPUTS.map((id) => `[data-testid="${id}"]`).join(', ');
+  return container.locator(selector).first().getAttribute('data-testid');
+}
+
+// Enters `value` into `container` (the form item of a field, or a member or row of a nested
+// input, each with its data-pointer), with the control FieldInput.vue renders for the spec.
+// An enumeration value is chosen by its Chinese title.
+// NOTE: the transitions the scenarios fill run the enum, integer, number, text, list-of-lines
+// and list-of-objects branches. The boolean, date, choices and JSON branches run only when a
+// transition or its workflow changes.
+export async function fillField(page, container, spec, value) {
   switch (spec?.type) {
-    case 'enum':
+    case 'enum': {
+      const choice = spec.values.find((item) => (item.id ?? item) === value);
+      const title = localized(choice?.title, 'zh-CN') ?? String(value);
+      await container.locator('.el-select__wrapper').first().click();
+      await page.locator('.el-select-dropdown:visible').getByText(title, { exact: true }).click();
+      break;
+    }
     case 'boolean': {
-      // The options are in the order of the spec's values (yes before no), and sampleValue picks
-      // the first, so the test clicks the first option of the dropdown that opens.
-      await formItem.locator('.el-select__wrapper').click();
-      await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first().click();
+      // The options are yes, then no.
+      await container.locator('.el-select__wrapper').first().click();
+      await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').nth(value ? 0 : 1).click();
       break;
     }
     case 'integer':
     case 'number':
-      await formItem.locator('.el-input-number input').fill(String(value));
-      await formItem.locator('.el-input-number input').press('Tab');
+      await container.locator('.el-input-number input').first().fill(String(value));
+      await container.locator('.el-input-number input').first().press('Tab');
       break;
     case 'date':
-      await formItem.locator('input').fill(value);
-      await formItem.locator('input').press('Enter');
+      await container.locator('input').first().fill(value);
+      await container.locator('input').first().press('Enter');
       break;
     case 'list':
     case 'object':
-      await formItem.locator('textarea').fill(JSON.stringify(value));
+      await fillStructured(page, container, spec, value);
       break;
     default:
-      await formItem.locator('input').fill(String(value));
+      await container.locator('input').first().fill(String(value));
+  }
+}
+
+// Enters a list or an object by the input FieldInput.vue renders for it. That is lines of a
+// textarea, rows of item inputs (added with the row's add button), members of a nested form,
+// the options of a multiple select, or JSON text.
+async function fillStructured(page, container, spec, value) {
+  const pointer = await container.getAttribute('data-pointer');
+  const kind = await structuredInputOf(container);
+  switch (kind) {
+    case 'field-lines':
+      await container.locator('textarea').first().fill(value.map(String).join('\n'));
+      break;
+    case 'field-choices':
+      for (const item of value) await fillField(page, container, spec.items, item);
+      await page.keyboard.press('Escape');
+      break;
+    case 'field-rows': {
+      const rows = container.locator('[data-testid="field-rows"]').first();
+      for (const [index, item] of value.entries()) {
+        const row = container.locator(`[data-pointer="${pointer}/${index}"]`);
+        if (await row.count() === 0) await rows.locator(':scope > [data-testid="field-row-add"]').click();
+        await row.waitFor();
+        await fillField(page, row, spec.items, item);
+      }
+      break;
+    }
+    case 'field-form':
+      for (const [id, member] of Object.entries(value)) {
+        const memberSpec = spec.fields.find((field) => field.id === id);
+        await fillField(page, container.locator(`[data-pointer="${pointer}/${id}"]`), memberSpec, member);
+      }
+      break;
+    default:
+      await container.locator('textarea').first().fill(JSON.stringify(value));
   }
 }
 

@@ -5,24 +5,36 @@
 //     list (a listing case created during the scenario appears), the parcel map, whose outline
 //     opens the parcel, and the calendar strip, in Chinese and in English;
 //   case-list (scenarios/lists.mjs): the case list filtered by light and by firm, sorted by the
-//     next due time from the light column, and the server's message for an unknown light;
+//     next due time from the light column, and an address with invalid filter values, whose
+//     400 message is shown with a button that clears the filters;
 //   supervisor-flow (scenarios/supervisor.mjs): the same bureau opens the red overdue counter, the
-//     deadline list and the late case, and fires a transition from the case page;
+//     deadline list and the late case, with agency titles in both, and returns the case for
+//     correction with items typed one per line;
 //   city-districts (scenarios/supervisor.mjs): the city bureau opens Pudong's overdue deadlines
 //     from its home page;
 //   language-switch (scenarios/header.mjs): English labels, then back to Chinese;
 //   consultant-scope (scenarios/firm.mjs): the case list of demo_consultant contains only its
-//     firm's cases, and another firm's case shows a not-found message;
+//     firm's cases, and another firm's case and a missing one show the dashboard's not-found
+//     message, without the server's text for API clients;
 //   firm-home (scenarios/firm.mjs): demo_consultant's home page shows its pending work, with the
 //     report a step lacks and the items returned for correction, and only its firm's projects;
-//   report-upload (scenarios/firm.mjs): demo_consultant submits an investigation report from the
-//     case page, first without the required document (409 documents_missing), then with a PDF
-//     file chosen in the form, which is uploaded and handed in with the step;
+//   report-upload (scenarios/firm.mjs): demo_consultant submits an investigation report with an
+//     exceedance entered as a row of the form, first with an item field missing (caught in the
+//     form), then against a stubbed 422 (its errors shown at the row's inputs), then without the
+//     required document (409 documents_missing), then with a PDF file chosen in the form, which
+//     is uploaded and handed in with the step;
 //   case-links (scenarios/case_page.mjs): a parcel's case page shows its workflow diagram with the
 //     current state, its sub-parcels as a table, and a link to its investigation, which opens
 //     that case;
+//   large-values (scenarios/case_page.mjs): the case page of LARGE_PARCEL, with a 360-character
+//     name as its title, its outline of 10,000 positions as a one-line summary, and the first 50
+//     of its sub-parcels;
 //   connection-notice (scenarios/header.mjs): the header says so while the event stream is down,
-//     and stops once it reconnects;
+//     with every part of the header whole at 1366 and 1024 px in both languages, and stops once
+//     it reconnects;
+//   sign-in-errors (scenarios/header.mjs): the sign-in page's own messages for a token the server
+//     does not know (401) and for the lock after repeated failures (429). It runs last, because
+//     the lock rejects every invalid token from 127.0.0.1 for the rest of the run;
 //   page-health: no console errors, failed requests or unexpected error responses during the
 //     scenarios, and no request to any host but the test server.
 // They run in this order because some change the cases that others read: supervisor-home expects
@@ -57,6 +69,10 @@ import {
   LAND_ACTION_PARCEL_NAME,
   LAND_ACTION_PARCEL_OUTLINE,
   LAND_BUREAU,
+  LARGE_PARCEL,
+  LARGE_PARCEL_NAME,
+  LARGE_PARCEL_OUTLINE,
+  LARGE_SUB_PARCELS,
   LATE_CASE,
   PINNED_INSTANT,
   REPORT_CASE,
@@ -81,9 +97,9 @@ import {
   stopServer,
   waitForApiIdle,
 } from './browser_helpers.mjs';
-import { caseLinks } from './scenarios/case_page.mjs';
+import { caseLinks, largeValues } from './scenarios/case_page.mjs';
 import { consultantScope, firmHome, reportUpload } from './scenarios/firm.mjs';
-import { connectionNotice, languageSwitch } from './scenarios/header.mjs';
+import { connectionNotice, languageSwitch, signInErrors } from './scenarios/header.mjs';
 import { caseList } from './scenarios/lists.mjs';
 import { cityDistricts, supervisorFlow, supervisorHome } from './scenarios/supervisor.mjs';
 
@@ -198,6 +214,27 @@ async function prepareLandAction(port, tokens) {
     { comment: '拟收储（浏览器测试的准备步骤）' });
   if (!proposed.links.some((link) => link.role === 'investigation')) {
     throw new Error(`propose_storage on ${LAND_ACTION_PARCEL} opened no investigation: ${JSON.stringify(proposed.links)}`);
+  }
+}
+
+// Creates LARGE_PARCEL as LAND_BUREAU, with its long name, large outline and many sub-parcels.
+async function prepareLargeParcel(port, tokens) {
+  const created = await callApi(port, tokens[LAND_BUREAU], 'cases', {
+    method: 'POST',
+    body: {
+      workflow: 'parcel',
+      id: LARGE_PARCEL,
+      data: {
+        name: LARGE_PARCEL_NAME,
+        district: 'pudong',
+        planned_class: 1,
+        outline: LARGE_PARCEL_OUTLINE,
+        sub_parcels: LARGE_SUB_PARCELS,
+      },
+    },
+  });
+  if (created.status !== 201) {
+    throw new Error(`POST /api/v1/cases of ${LARGE_PARCEL} as ${LAND_BUREAU} returned ${created.status}: ${JSON.stringify(created.json)}`);
   }
 }
 
@@ -323,6 +360,7 @@ async function main() {
     await prepareReportCase(server.port, setupTokens);
     await prepareLandAction(server.port, setupTokens);
     await prepareReturnedCase(server.port, setupTokens);
+    await prepareLargeParcel(server.port, setupTokens);
     await stopServer(server);
     server = await startServer(binary, folder, webFolder, PINNED_INSTANT);
     const tokens = await readTokens(folder);
@@ -341,7 +379,9 @@ async function main() {
       await runScenario('firm-home', firmHome, shared),
       await runScenario('report-upload', reportUpload, shared),
       await runScenario('case-links', caseLinks, shared),
+      await runScenario('large-values', largeValues, shared),
       await runScenario('connection-notice', connectionNotice, shared),
+      await runScenario('sign-in-errors', signInErrors, shared),
     ];
     try {
       pageHealth(records);

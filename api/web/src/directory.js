@@ -1,5 +1,5 @@
-// The organisations and roles of GET /api/v1/directory, loaded once per sign-in, so that screens
-// show names instead of ids.
+// The organisations, roles and agencies of GET /api/v1/directory, loaded once per sign-in, so
+// that screens show names instead of ids.
 import { shallowRef } from 'vue';
 import { apiGet } from './api.js';
 import { onSignOut } from './session.js';
@@ -8,7 +8,8 @@ import { localized } from './i18n/index.js';
 const directory = shallowRef(null);
 let loading = null;
 
-// Returns { organisations: Map, roles: Map } by id, loading them on first use.
+// Returns { organisations: Map, roles: Map, agencies: Map } by id, loading them on first use.
+// A server older than the agencies list sends none, and agencies then show as ids.
 export async function loadDirectory() {
   if (directory.value) return directory.value;
   if (!loading) {
@@ -17,6 +18,7 @@ export async function loadDirectory() {
         directory.value = {
           organisations: new Map(body.organisations.map((organisation) => [organisation.id, organisation])),
           roles: new Map(body.roles.map((role) => [role.id, role])),
+          agencies: new Map((body.agencies ?? []).map((agency) => [agency.id, agency])),
         };
         return directory.value;
       })
@@ -45,6 +47,13 @@ export function organisationName(id) {
 export function roleTitle(id) {
   if (!id) return '';
   return localized(directory.value?.roles.get(id)?.title) ?? id;
+}
+
+// The title of the agency whose working-day clock a deadline runs on (a deadline's `agency`),
+// such as 浦东新区生态环境局, or its id while the directory is not loaded or lacks it.
+export function agencyTitle(id) {
+  if (!id) return '';
+  return localized(directory.value?.agencies.get(id)?.title) ?? id;
 }
 
 // The registered firms (type firm or evaluator) as filter choices, sorted by name.

@@ -71,3 +71,39 @@ export function compareNames(left, right) {
   const collator = collators[currentLocale()] ?? collators['zh-CN'];
   return collator.compare(left ?? '', right ?? '');
 }
+
+// The GeoJSON geometry types (RFC 7946) with `coordinates`, and the parts their summary counts:
+// the members of a multi-geometry, or the rings of a polygon.
+const GEOMETRY_PARTS = {
+  Point: null,
+  MultiPoint: null,
+  LineString: null,
+  MultiLineString: 'value.geometryLines',
+  Polygon: 'value.geometryRings',
+  MultiPolygon: 'value.geometryPolygons',
+};
+
+// Whether `value` is a GeoJSON geometry: an object with a known `type` and a `coordinates` array.
+export function isGeometry(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    && Object.hasOwn(GEOMETRY_PARTS, value.type) && Array.isArray(value.coordinates);
+}
+
+// Counts the positions (arrays of numbers) in nested coordinate arrays.
+function countPositions(coordinates) {
+  if (!Array.isArray(coordinates)) return 0;
+  if (coordinates.every((item) => typeof item === 'number')) return 1;
+  return coordinates.reduce((total, item) => total + countPositions(item), 0);
+}
+
+// Summarises a GeoJSON geometry on one line: "MultiPolygon：1 个多边形，10,000 个坐标" or
+// "MultiPolygon: 1 polygon, 10,000 positions".
+export function formatGeometry(geometry) {
+  const { t } = i18n.global;
+  const counts = [];
+  const partsKey = GEOMETRY_PARTS[geometry.type];
+  if (partsKey) counts.push(t(partsKey, { count: formatNumber(geometry.coordinates.length) }, geometry.coordinates.length));
+  const positions = countPositions(geometry.coordinates);
+  counts.push(t('value.geometryPositions', { count: formatNumber(positions) }, positions));
+  return t('value.geometry', { type: geometry.type, counts: counts.join(t('value.geometrySeparator')) });
+}

@@ -1,7 +1,11 @@
-// Scenario of the case page: the workflow diagram, the data shown as tables, and the links between
-// cases.
+// Scenarios of the case page: the workflow diagram, the data shown as tables, the links between
+// cases, and the layout of very long values.
 import { isDeepStrictEqual } from 'node:util';
 import {
+  LARGE_OUTLINE_POSITIONS,
+  LARGE_PARCEL,
+  LARGE_PARCEL_NAME,
+  LARGE_SUB_PARCEL_COUNT,
   SUPERVISOR,
   callApi,
   check,
@@ -13,9 +17,19 @@ import {
   saveScreen,
   signIn,
   switchLanguage,
+  waitForCasePage,
   waitForHash,
   waitForLoaded,
 } from '../browser_helpers.mjs';
+
+// The rows a long list shows before its "show more" button (LIST_LIMIT of FieldValue.vue).
+const LIST_LIMIT = 50;
+// The page height above which the case page counts as drawn out. The large parcel's page with
+// its first 50 sub-parcels is about 3,300 px tall at 1366 px, while its outline drawn position
+// by position made it 400,000 px.
+const MAX_PAGE_HEIGHT = 8000;
+// The narrowest width of a data label. Labels are at least 8em (112 px at the page's 14 px).
+const MIN_LABEL_WIDTH = 80;
 
 // Returns the first parcel (by id) that `token` may see with a link to a case it may also see and
 // with a data field whose value is a list of objects: { parcel, link, linked, fieldId }, where
@@ -104,6 +118,7 @@ export async function caseLinks({ page, port, tokens, messages, screens, records
   await page.goto(`${records.origin}/`);
   await signIn(page, token, me);
   await page.goto(`${records.origin}/#/cases/${parcel.id}`);
+  await waitForCasePage(page, parcel);
   await page.getByTestId('case-data').waitFor();
   await page.getByTestId('timeline-item').first().waitFor();
   await waitForLoaded(page);
@@ -150,7 +165,7 @@ export async function caseLinks({ page, port, tokens, messages, screens, records
     `the link to ${link.case_id} reads "${linkText.trim()}", expected the role "${roleTitle}" and the case id`);
   await caseLink.click();
   await waitForHash(page, `#/cases/${link.case_id}`);
-  await page.waitForFunction((id) => document.querySelector('[data-testid="case-title"]')?.textContent.trim() === id, link.case_id);
+  await waitForCasePage(page, linked);
   await page.getByTestId('case-data').waitFor();
   await waitForLoaded(page);
   await checkDiagram(page, linkedWorkflow, linked.state, 'zh-CN');
@@ -181,4 +196,74 @@ export async function caseLinks({ page, port, tokens, messages, screens, records
   // In English the titles of the diagram fit their boxes too.
   await switchLanguage(page, 'en', meEn.user.role_title);
   await checkDiagram(page, linkedWorkflow, linked.state, 'en');
+}
+
+// The case page of LARGE_PARCEL. Its 360-character name is the title, with the id beside it, and
+// the data labels keep their width beside the long name. Its outline of 10,000 positions is a
+// one-line summary in both languages. Of its 60 sub-parcels, 50 rows are shown with the count of
+// the rest, which a button shows. The page stays a few screens tall.
+export async function largeValues({ page, port, tokens, messages, screens, records }) {
+  const zh = messages['zh-CN'];
+  const token = tokens[SUPERVISOR];
+  const me = await getJson(port, token, 'me');
+  const meEn = await getJson(port, token, 'me', { language: 'en' });
+  const parcel = await getJson(port, token, `cases/${LARGE_PARCEL}`);
+  check(parcel.data.name === LARGE_PARCEL_NAME, `GET /api/v1/cases/${LARGE_PARCEL} has another name than the setup gave it`);
+  check(parcel.data.sub_parcels.length === LARGE_SUB_PARCEL_COUNT,
+    `${LARGE_PARCEL} has ${parcel.data.sub_parcels.length} sub-parcels, expected ${LARGE_SUB_PARCEL_COUNT}`);
+
+  await page.goto(`${records.origin}/`);
+  await signIn(page, token, me);
+  await page.goto(`${records.origin}/#/cases/${LARGE_PARCEL}`);
+  await waitForCasePage(page, parcel);
+  const data = page.getByTestId('case-data');
+  await data.waitFor();
+  await waitForLoaded(page);
+
+  // The outline: one line of summary, not a table of positions.
+  const geometry = data.locator('[data-testid="field-geometry"][data-field-id="outline"]');
+  const positions = LARGE_OUTLINE_POSITIONS.toLocaleString('en');
+  const expectedZh = fillMessage(zh.value.geometry, {
+    type: 'MultiPolygon',
+    counts: [fillMessage(zh.value.geometryPolygons, { count: 1 }), fillMessage(zh.value.geometryPositions, { count: positions })]
+      .join(zh.value.geometrySeparator),
+  });
+  check((await geometry.textContent()).trim() === expectedZh,
+    `the outline of ${LARGE_PARCEL} reads "${(await geometry.textContent()).trim()}", expected "${expectedZh}"`);
+  check(await data.locator('[data-field-id="outline"] table, [data-field-id="outline"] dl').count() === 0,
+    `the case page draws the outline of ${LARGE_PARCEL} as a table or description list`);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  check(height <= MAX_PAGE_HEIGHT, `the case page of ${LARGE_PARCEL} is ${height} px tall, expected at most ${MAX_PAGE_HEIGHT}`);
+
+  // The labels keep their width beside the long name, and the name wraps inside the page.
+  const labelWidths = await data.locator('.el-descriptions__label').evaluateAll(
+    (labels) => labels.map((label) => [label.textContent.trim(), label.getBoundingClientRect().width]));
+  const narrow = labelWidths.filter(([, width]) => width < MIN_LABEL_WIDTH);
+  check(narrow.length === 0, `these data labels are narrower than ${MIN_LABEL_WIDTH} px: ${JSON.stringify(narrow)}`);
+  const pageWidth = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  check(pageWidth[0] <= pageWidth[1], `the case page of ${LARGE_PARCEL} is ${pageWidth[0]} px wide, wider than the window (${pageWidth[1]} px)`);
+  const titleBox = await page.getByTestId('case-title').boundingBox();
+  check(titleBox.x + titleBox.width <= pageWidth[1], `the title of ${LARGE_PARCEL} reaches ${titleBox.x + titleBox.width} px, past the window`);
+
+  // The sub-parcels: the first LIST_LIMIT rows, the count of the rest, and a button for them.
+  const table = data.locator('[data-testid="field-table"][data-field-id="sub_parcels"]');
+  const rows = table.locator('tbody tr');
+  check(await rows.count() === LIST_LIMIT, `the sub-parcels of ${LARGE_PARCEL} show ${await rows.count()} rows, expected ${LIST_LIMIT}`);
+  const hidden = LARGE_SUB_PARCEL_COUNT - LIST_LIMIT;
+  const moreCount = data.getByTestId('field-more-count');
+  check(await moreCount.count() === 1, `the case page shows ${await moreCount.count()} counts of hidden items, expected 1`);
+  const expectedMore = fillMessage(zh.value.moreItems, { count: hidden });
+  check((await moreCount.textContent()).trim() === expectedMore,
+    `below the sub-parcels the page says "${(await moreCount.textContent()).trim()}", expected "${expectedMore}"`);
+  await saveScreen(page, screens, 'case-large-values');
+  await checkGlyphs(page, 'case page of a parcel with large values');
+  await data.getByTestId('field-show-more').click();
+  await page.waitForFunction((count) => document.querySelectorAll(
+    '[data-testid="field-table"][data-field-id="sub_parcels"] tbody tr').length === count, LARGE_SUB_PARCEL_COUNT);
+  check(await data.getByTestId('field-more-count').count() === 0, 'the count of hidden sub-parcels stays after all are shown');
+
+  // In English the summary uses the plural forms.
+  await switchLanguage(page, 'en', meEn.user.role_title);
+  const expectedEn = `MultiPolygon: 1 polygon, ${positions} positions`;
+  await geometry.filter({ hasText: expectedEn }).waitFor();
 }

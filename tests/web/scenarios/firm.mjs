@@ -18,6 +18,7 @@ import {
   callApi,
   check,
   checkGlyphs,
+  fillField,
   fillMessage,
   fillRequiredInputs,
   getAll,
@@ -34,6 +35,15 @@ import {
 // The page size of the firm's projects on its home page (LIMIT of MyProjects.vue).
 const PROJECTS_LIMIT = 20;
 
+// A case id that no case has.
+const MISSING_CASE = 'browser_test_no_such_case';
+
+// The exceedance that the consultancy enters as a row of the report's form, and the message of
+// the 422 that the test stubs for its medium.
+const EXCEEDANCE = { pollutant: '镍（浏览器测试）', medium: 'groundwater', max_concentration: 123.4 };
+const STUBBED_MEDIUM_ERROR = '浏览器测试：介质与采样记录不符';
+const STUBBED_MISSING_ROW_ERROR = '浏览器测试：第 4 项不存在';
+
 // Returns the ids of the cases that the consultancy `org` acted on or was granted, read with
 // the city bureau's token, which may read every case.
 async function casesOfFirm(port, tokens, org) {
@@ -48,8 +58,8 @@ async function casesOfFirm(port, tokens, org) {
   return ids.sort();
 }
 
-// The case list of a consultancy contains only its firm's cases, and another firm's case
-// shows a not-found message.
+// The case list of a consultancy contains only its firm's cases, and another firm's case and a
+// case that does not exist show the dashboard's not-found message, not the server's.
 export async function consultantScope({ page, port, tokens, messages, records, scenario }) {
   const zh = messages['zh-CN'];
   const token = tokens[CONSULTANT];
@@ -84,6 +94,29 @@ export async function consultantScope({ page, port, tokens, messages, records, s
   check(await page.getByTestId('case-data').count() === 0, `the case page shows the data of ${LATE_CASE} to ${CONSULTANT}`);
   check(await page.getByTestId('transition-button').count() === 0, `the case page shows transitions of ${LATE_CASE} to ${CONSULTANT}`);
   check(await page.getByTestId('timeline-item').count() === 0, `the case page shows the history of ${LATE_CASE} to ${CONSULTANT}`);
+  await checkNotFoundPage(page, zh, LATE_CASE);
+
+  // A case that does not exist reads the same.
+  for (const pathname of [`/api/v1/cases/${MISSING_CASE}`, `/api/v1/cases/${MISSING_CASE}/events`]) {
+    records.expectedErrors.push({ scenario, method: 'GET', pathname, status: 404 });
+  }
+  await page.goto(`${records.origin}/#/cases/${MISSING_CASE}`);
+  await page.getByTestId('case-error').filter({ hasText: zh.case.notFound }).waitFor();
+  await waitForLoaded(page);
+  await checkNotFoundPage(page, zh, MISSING_CASE);
+}
+
+// Checks that the case page of `caseId`, for which the server returned 404, shows only the
+// dashboard's message. It must show no error text written for API clients (the server's detail
+// names GET /api/v1/cases), and no empty history.
+async function checkNotFoundPage(page, zh, caseId) {
+  await waitForLoaded(page);
+  const errors = (await page.locator('.el-alert').allTextContents()).map((text) => text.trim());
+  check(isDeepStrictEqual(errors, [zh.case.notFound]),
+    `the case page of ${caseId} shows the alerts ${JSON.stringify(errors)}, expected only "${zh.case.notFound}"`);
+  const text = await page.locator('body').textContent();
+  check(!text.includes('/api/v1'), `the case page of ${caseId} shows text written for API clients: ${JSON.stringify(text.slice(0, 300))}`);
+  check(await page.getByTestId('case-timeline').count() === 0, `the case page of ${caseId} shows an empty history`);
 }
 
 // A consultancy's home page: its pending work, where the report step of REPORT_CASE names the
@@ -218,6 +251,8 @@ export async function reportUpload({ page, port, tokens, messages, screens, reco
   check(await fileInput.count() === 1, `the document row of ${REPORT_KIND} has no file input document-file-${REPORT_KIND}`);
   const expectedInput = await fillRequiredInputs(page, dialog, workflow, transition);
   await dialog.getByTestId('transition-comment').fill(REPORT_COMMENT);
+  expectedInput.exceedances = [EXCEEDANCE];
+  await enterExceedance(page, dialog, workflow, zh, transitionPath);
 
   const uploads = [];
   page.on('request', (request) => {
@@ -225,6 +260,38 @@ export async function reportUpload({ page, port, tokens, messages, screens, reco
   });
   const isTransitionResponse = (response) => response.request().method() === 'POST'
     && new URL(response.url()).pathname === transitionPath;
+
+  // A 422 stubbed in place of the server's: its error for the row's medium shows at that input,
+  // and its error for a row the form does not have shows at the list, with the row's path.
+  records.expectedErrors.push({ scenario, method: 'POST', pathname: transitionPath, status: 422 });
+  await page.route((url) => url.pathname === transitionPath, (route) => route.fulfill({
+    status: 422,
+    contentType: 'application/problem+json',
+    body: JSON.stringify({
+      status: 422,
+      code: 'invalid_input',
+      detail: '浏览器测试：输入有误',
+      errors: [
+        { pointer: '/input/exceedances/0/medium', message: STUBBED_MEDIUM_ERROR },
+        { pointer: '/input/exceedances/3/pollutant', message: STUBBED_MISSING_ROW_ERROR },
+      ],
+    }),
+  }), { times: 1 });
+  const stubbedPromise = page.waitForResponse(isTransitionResponse);
+  await dialog.getByTestId('transition-form-submit').click();
+  check((await stubbedPromise).status() === 422, 'the stubbed POST did not return 422');
+  const mediumError = dialog.locator('[data-pointer="/input/exceedances/0/medium"] [data-testid="field-error"]');
+  await mediumError.waitFor();
+  check((await mediumError.textContent()).trim() === STUBBED_MEDIUM_ERROR,
+    `the form shows "${(await mediumError.textContent()).trim()}" at the medium of row 1, expected "${STUBBED_MEDIUM_ERROR}"`);
+  const exceedancesTitle = localized(workflow.fields.find((field) => field.id === 'exceedances').title, 'zh-CN');
+  const pollutantTitle = localized(exceedanceSpec(workflow).items.fields.find((field) => field.id === 'pollutant').title, 'zh-CN');
+  const listError = (await dialog.locator('.el-form-item[data-field-id="exceedances"] > .el-form-item__content > .el-form-item__error').textContent()).trim();
+  const expectedListError = fillMessage(zh.case.errorAt, {
+    path: [fillMessage(zh.case.errorItem, { number: 4 }), pollutantTitle].join(zh.case.errorPathSeparator),
+    message: STUBBED_MISSING_ROW_ERROR,
+  });
+  check(listError === expectedListError, `the form shows "${listError}" at ${exceedancesTitle}, expected "${expectedListError}"`);
 
   // Submitted without a file: nothing is uploaded, and the server's 409 names the missing report.
   records.expectedErrors.push({ scenario, method: 'POST', pathname: transitionPath, status: 409 });
@@ -330,4 +397,51 @@ export async function reportUpload({ page, port, tokens, messages, screens, reco
     `GET ${contentPath} returned ${downloaded.length} bytes that differ from the ${REPORT_FILE_BYTES.length} bytes of the chosen file`);
   const event = (await getAll(port, token, `cases/${REPORT_CASE}/events`)).find((item) => String(item.id) === eventId);
   check(event?.transition === REPORT_TRANSITION, `the event ${eventId} is ${JSON.stringify(event?.transition)}, expected ${REPORT_TRANSITION}`);
+  check(isDeepStrictEqual(caseAfter.data.exceedances, [EXCEEDANCE]),
+    `${REPORT_CASE} has the exceedances ${JSON.stringify(caseAfter.data.exceedances)}, expected ${JSON.stringify([EXCEEDANCE])}`);
+}
+
+function exceedanceSpec(workflow) {
+  const spec = workflow.fields.find((field) => field.id === 'exceedances');
+  check(spec?.items?.fields?.length > 0, `the workflow ${workflow.id} declares no item fields of exceedances`);
+  return spec;
+}
+
+// Adds EXCEEDANCE as a row of the report's form. First without its pollutant, which the form
+// reports at that input without sending anything, then whole.
+async function enterExceedance(page, dialog, workflow, zh, transitionPath) {
+  const spec = exceedanceSpec(workflow);
+  const itemFields = spec.items.fields;
+  const list = dialog.locator('.el-form-item[data-field-id="exceedances"]');
+  check(await list.getByTestId('field-rows').count() === 1, 'the form takes exceedances as no rows');
+  check(await list.getByTestId('field-row').count() === 0, 'the optional exceedances start with a row');
+  await list.getByTestId('field-row-add').click();
+  const row = list.locator('[data-pointer="/input/exceedances/0"]');
+  await row.waitFor();
+  // One input per item field, titled with the field's title.
+  const labels = (await row.locator('.member-label').allTextContents()).map((text) => text.replace('*', '').trim()).sort();
+  const expectedLabels = itemFields.map((field) => localized(field.title, 'zh-CN')).sort();
+  check(isDeepStrictEqual(labels, expectedLabels), `the exceedance row has the inputs ${JSON.stringify(labels)}, expected ${JSON.stringify(expectedLabels)}`);
+
+  const member = (id) => row.locator(`[data-pointer="/input/exceedances/0/${id}"]`);
+  const fieldOf = (id) => itemFields.find((field) => field.id === id);
+  await fillField(page, member('medium'), fieldOf('medium'), EXCEEDANCE.medium);
+  await fillField(page, member('max_concentration'), fieldOf('max_concentration'), EXCEEDANCE.max_concentration);
+
+  const posts = [];
+  const recordPost = (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === transitionPath) posts.push(request);
+  };
+  page.on('request', recordPost);
+  await dialog.getByTestId('transition-form-submit').click();
+  const pollutantTitle = localized(fieldOf('pollutant').title, 'zh-CN');
+  const expectedError = fillMessage(zh.transition.required, { field: pollutantTitle });
+  const error = member('pollutant').getByTestId('field-error');
+  await error.waitFor();
+  check((await error.textContent()).trim() === expectedError,
+    `the form shows "${(await error.textContent()).trim()}" at the missing pollutant, expected "${expectedError}"`);
+  page.off('request', recordPost);
+  check(posts.length === 0, 'the form sent the report with an exceedance that lacks its pollutant');
+
+  await fillField(page, member('pollutant'), fieldOf('pollutant'), EXCEEDANCE.pollutant);
 }

@@ -1,5 +1,5 @@
 // Scenario of the case list: its filters by light and by firm, its sorting by the next due time,
-// and the server's message for a filter value that the server rejects.
+// and an address with filter values that the server rejects.
 import { isDeepStrictEqual } from 'node:util';
 import {
   CITY_EEB,
@@ -62,7 +62,7 @@ async function openUnfiltered(page, zh) {
 }
 
 // The case list of the supervisor filtered by light and by firm, sorted from the light column,
-// and opened with a light the server does not know.
+// and opened with filter values the server rejects, which a button clears.
 export async function caseList({ page, port, tokens, messages, records, scenario }) {
   const zh = messages['zh-CN'];
   const token = tokens[SUPERVISOR];
@@ -118,20 +118,42 @@ export async function caseList({ page, port, tokens, messages, records, scenario
       `sorted by ${sort} the case list shows ${JSON.stringify(sortedRows)}, expected ${JSON.stringify(expectedSorted)}`);
   }
 
-  // A light the server does not know: its 400 message is shown, not an empty list.
+  // An address with a light, a firm and a sort key that the server does not know. The page
+  // shows its 400 message, not an empty list, and the light and firm boxes stay empty. A button
+  // clears the filters, in place of a retry that would repeat the request.
   records.expectedErrors.push({ scenario, method: 'GET', pathname: CASES_PATH, status: 400 });
-  const rejected = await callApi(port, token, `cases?light=purple&limit=${PAGE_SIZE}`);
-  check(rejected.status === 400, `GET ${CASES_PATH}?light=purple returned ${rejected.status}, expected 400`);
+  const badQuery = 'light=purple&party=x&sort=name';
+  const rejected = await callApi(port, token, `cases?${badQuery}&limit=${PAGE_SIZE}`);
+  check(rejected.status === 400, `GET ${CASES_PATH}?${badQuery} returned ${rejected.status}, expected 400`);
   const detail = rejected.json?.detail;
-  check(typeof detail === 'string' && detail.length > 0, `the 400 of GET ${CASES_PATH}?light=purple has no detail: ${JSON.stringify(rejected.json)}`);
+  check(typeof detail === 'string' && detail.length > 0, `the 400 of GET ${CASES_PATH}?${badQuery} has no detail: ${JSON.stringify(rejected.json)}`);
   const responsePromise = nextListResponse(page);
-  await page.goto(`${records.origin}/#/cases?light=purple`);
+  await page.goto(`${records.origin}/#/cases?${badQuery}`);
   const response = await responsePromise;
   check(new URL(response.url()).searchParams.get('light') === 'purple', `the case list requested ${response.url()}, expected light=purple in its query`);
   check(response.status() === 400, `GET ${response.url()} returned ${response.status()}, expected 400`);
-  const alert = page.locator('.el-alert--error .el-alert__title');
+  const alert = page.getByTestId('case-list-error');
   await alert.waitFor();
-  const alertText = (await alert.textContent()).trim();
+  await waitForLoaded(page);
+  const alertText = (await alert.locator('.el-alert__title').textContent()).trim();
   check(alertText === detail, `the case list shows the error "${alertText}", expected the server's "${detail}"`);
   check(await page.getByTestId('case-row').count() === 0, 'the case list shows rows next to the error');
+  check(await page.getByTestId('case-list-retry').count() === 0, 'the case list offers to retry a request the server rejected as invalid');
+  // An empty el-select shows its placeholder, greyed with the class is-transparent.
+  for (const [testId, value, expected] of [['case-filter-light', 'purple', zh.cases.allLights], ['case-filter-firm', 'x', zh.cases.allFirms]]) {
+    const placeholder = page.getByTestId(testId).locator('.el-select__placeholder');
+    const boxText = (await placeholder.textContent()).trim();
+    const empty = (await placeholder.getAttribute('class')).split(/\s+/).includes('is-transparent');
+    check(boxText === expected && empty, `for the unknown value "${value}" the filter box ${testId} shows "${boxText}", expected its placeholder "${expected}"`);
+  }
+
+  const clear = page.getByTestId('case-filter-clear');
+  check((await clear.textContent()).trim() === zh.cases.clearFilters,
+    `the case list's button reads "${(await clear.textContent()).trim()}", expected "${zh.cases.clearFilters}"`);
+  const cleared = await reloadList(page, {}, () => clear.click());
+  check(hashOf(page) === '#/cases', `after clearing the filters the case list's address is ${hashOf(page)}, expected #/cases`);
+  const unfiltered = await getJson(port, token, `cases?limit=${PAGE_SIZE}`);
+  check(isDeepStrictEqual(cleared, unfiltered.items.map((item) => item.id)),
+    `after clearing the filters the case list shows ${JSON.stringify(cleared)}, expected the API's unfiltered list`);
+  check(await page.getByTestId('case-list-error').count() === 0, 'the error stays after clearing the filters');
 }

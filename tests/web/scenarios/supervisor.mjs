@@ -5,6 +5,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
   CITY_EEB,
+  CORRECTION_ITEMS,
   LAND_ACTION_PARCEL,
   LAND_ACTION_PARCEL_NAME,
   LATE_CASE,
@@ -16,7 +17,6 @@ import {
   checkGlyphs,
   computedColor,
   fillMessage,
-  fillRequiredInputs,
   getAll,
   getJson,
   hashOf,
@@ -26,6 +26,7 @@ import {
   saveScreen,
   signIn,
   switchLanguage,
+  waitForCasePage,
   waitForHash,
   waitForLoaded,
 } from '../browser_helpers.mjs';
@@ -35,10 +36,13 @@ const ExcelJS = require('exceljs');
 
 const LIVE_COMMENT = '信息公示已登记（浏览器测试：实时更新）';
 // What the supervisor fires on the case page. Pudong's bureau may fire it on a case under review,
-// it requires no document, and its required input correction_items is a list, so the form gets
-// a JSON field to fill.
+// it requires no document, and its required input correction_items is a list of strings, which
+// the form takes one per line.
 const FIRED_TRANSITION = 'return_for_correction';
+const CORRECTION_FIELD = 'correction_items';
 const TRANSITION_COMMENT = '请补充地下水采样点位说明（浏览器测试）';
+// The correction items as typed: padded with spaces, with a blank line between them.
+const TYPED_CORRECTION_ITEMS = `  ${CORRECTION_ITEMS[0]}\n\n   \n${CORRECTION_ITEMS[1]}  \n`;
 
 // The listing case that supervisorHome creates at the pinned clock, as the city bureau, so that
 // it counts among this month's additions to the list (名录).
@@ -142,6 +146,7 @@ export async function supervisorHome({ page, port, tokens, messages, screens, re
   const warningText = (await warning.textContent()).trim();
   const expectedWarning = fillMessage(zh.calendarStrip.nextYearMissing, { year: nextYear });
   check(warningText.includes(expectedWarning), `the calendar strip warns "${warningText}", expected "${expectedWarning}"`);
+  check(!warningText.includes('workflows/'), `the calendar strip tells a district user to edit files: "${warningText}"`);
 
   // The list changes: a listing case created now appears among this month's additions, through
   // the event stream.
@@ -179,16 +184,15 @@ export async function supervisorHome({ page, port, tokens, messages, screens, re
   await waitForLoaded(page);
   await checkGlyphs(page, 'supervisor home page in English');
 
-  // A click on the outline opens the parcel.
+  // A click on the outline opens the parcel, titled with its name.
   await shape.click();
   await waitForHash(page, `#/cases/${LAND_ACTION_PARCEL}`);
-  await page.waitForFunction((id) => document.querySelector('[data-testid="case-title"]')?.textContent.trim() === id,
-    LAND_ACTION_PARCEL);
+  await waitForCasePage(page, { id: LAND_ACTION_PARCEL, data: { name: LAND_ACTION_PARCEL_NAME } });
 }
 
 // Checks through the API that LATE_CASE's review deadline is overdue and red for the supervisor,
 // so that a failure of the UI scenarios is not a failure of the test data. Returns the number
-// of overdue deadlines of the supervisor.
+// of overdue deadlines of the supervisor and the late deadline.
 async function checkOverdueDeadline(port, tokens) {
   const page = await getJson(port, tokens[SUPERVISOR], 'deadlines?status=overdue&limit=500');
   const late = page.items.find((item) => item.case_id === LATE_CASE && item.rule === LATE_DEADLINE_RULE);
@@ -197,16 +201,27 @@ async function checkOverdueDeadline(port, tokens) {
       + `deadline of ${LATE_CASE}; it lists ${JSON.stringify(page.items.map((item) => [item.case_id, item.rule, item.due_on]))}`);
   }
   if (late.light !== 'red') throw new Error(`the overdue deadline of ${LATE_CASE} has light ${late.light}, expected red`);
-  return page.total;
+  return { overdueTotal: page.total, late };
 }
 
-// Sign-in, header, red overdue counter, deadline list with a red light, the late case with
-// its timeline, and a transition whose new event appears in the timeline.
+// Returns the Chinese title of the agency `id` from GET /api/v1/directory.
+async function agencyTitle(port, token, id) {
+  const directory = await getJson(port, token, 'directory');
+  const title = localized(directory.agencies?.find((agency) => agency.id === id)?.title, 'zh-CN');
+  check(typeof title === 'string' && title.length > 0, `GET /api/v1/directory has no title for the agency ${id}`);
+  return title;
+}
+
+// Sign-in, header, red overdue counter, deadline list with a red light and the agency's title,
+// the late case with its name, agency and timeline, and a return for correction whose items are
+// typed one per line. Its new event appears in the timeline and stores the items.
 export async function supervisorFlow({ page, port, tokens, messages, screens, records }) {
   const zh = messages['zh-CN'];
   const token = tokens[SUPERVISOR];
   const me = await getJson(port, token, 'me');
-  const overdueTotal = await checkOverdueDeadline(port, tokens);
+  const { overdueTotal, late } = await checkOverdueDeadline(port, tokens);
+  check(typeof late.agency === 'string' && late.agency.length > 0, `the overdue deadline of ${LATE_CASE} names no agency`);
+  const lateAgency = await agencyTitle(port, token, late.agency);
 
   await page.goto(`${records.origin}/`);
   await page.getByTestId('sign-in-token').waitFor();
@@ -267,24 +282,32 @@ export async function supervisorFlow({ page, port, tokens, messages, screens, re
     `the light of ${LATE_CASE} in the deadline list is "${await rowLight.getAttribute('data-light')}", expected "red"`);
   check(await rowLight.evaluate((element) => element.classList.contains('el-tag--danger')),
     `the light of ${LATE_CASE} in the deadline list is not drawn as a danger (red) tag`);
+  const rowAgency = (await lateRow.getByTestId('deadline-agency').textContent()).trim();
+  check(rowAgency === lateAgency, `the deadline list names the agency of ${LATE_CASE} "${rowAgency}", expected "${lateAgency}"`);
   await saveScreen(page, screens, 'deadline-list');
   await checkGlyphs(page, 'deadline list');
 
-  // The case page: title, red light in its deadlines, and a timeline.
+  // The case page: its name as the title with its id, the red light and agency title in its
+  // deadlines, and a timeline.
+  const lateDetail = await getJson(port, token, `cases/${LATE_CASE}`);
+  check(lateDetail.data.parcel_name, `${LATE_CASE} has no parcel_name, so the case page cannot show a name`);
   await lateRow.getByTestId('deadline-row').click();
   await waitForHash(page, `#/cases/${LATE_CASE}`);
+  await waitForCasePage(page, lateDetail);
   await page.getByTestId('case-data').waitFor();
   await page.getByTestId('timeline-item').first().waitFor();
   await waitForLoaded(page);
-  check((await page.getByTestId('case-title').textContent()).trim() === LATE_CASE, `the case page title is not ${LATE_CASE}`);
   check(await page.getByTestId('case-deadlines').locator('[data-testid="deadline-light"][data-light="red"]').count() > 0,
     `the deadlines of the case page of ${LATE_CASE} show no red light`);
+  const caseAgency = page.getByTestId('case-deadlines').locator(`[data-testid="deadline-agency"][data-agency="${late.agency}"]`).first();
+  check((await caseAgency.textContent()).trim() === lateAgency,
+    `the case page names the agency ${late.agency} "${(await caseAgency.textContent()).trim()}", expected "${lateAgency}"`);
   const eventsBefore = new Set(await page.getByTestId('timeline-item').evaluateAll(
     (items) => items.map((item) => item.getAttribute('data-event-id'))));
   await saveScreen(page, screens, 'case-page');
   await checkGlyphs(page, 'case page');
 
-  // The transition form: every required input is filled by its type, then a comment.
+  // The transition form: the correction items typed one per line, then a comment.
   const workflows = await getAll(port, token, 'workflows');
   const caseRead = await callApi(port, token, `cases/${LATE_CASE}`);
   check(caseRead.status === 200, `GET /api/v1/cases/${LATE_CASE} as ${SUPERVISOR} returned ${caseRead.status}`);
@@ -300,8 +323,28 @@ export async function supervisorFlow({ page, port, tokens, messages, screens, re
   await button.click();
   const dialog = page.getByTestId('transition-dialog');
   await dialog.waitFor();
-  const expectedInput = await fillRequiredInputs(page, dialog, workflow, transition);
+  check(isDeepStrictEqual(transition.input?.required, [CORRECTION_FIELD]),
+    `${FIRED_TRANSITION} requires the input ${JSON.stringify(transition.input?.required)}, expected ${JSON.stringify([CORRECTION_FIELD])}`);
+  const itemsInput = dialog.locator(`.el-form-item[data-field-id="${CORRECTION_FIELD}"]`);
+  const textarea = itemsInput.locator('textarea');
+  check(await itemsInput.getByTestId('field-lines').count() === 1, `the form takes ${CORRECTION_FIELD} as no textarea of lines`);
   await dialog.getByTestId('transition-comment').fill(TRANSITION_COMMENT);
+
+  // Blank lines only: the form reports the required field and sends nothing.
+  const posts = [];
+  const transitionPath = `/api/v1/cases/${LATE_CASE}/transitions/${FIRED_TRANSITION}`;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === transitionPath) posts.push(request);
+  });
+  await textarea.fill('\n   \n');
+  await dialog.getByTestId('transition-form-submit').click();
+  const fieldTitle = localized(workflow.fields.find((field) => field.id === CORRECTION_FIELD).title, 'zh-CN');
+  const requiredText = fillMessage(zh.transition.required, { field: fieldTitle });
+  await itemsInput.locator('.el-form-item__error', { hasText: requiredText }).waitFor();
+  check(posts.length === 0, `the form sent ${FIRED_TRANSITION} with only blank lines as ${CORRECTION_FIELD}`);
+
+  await textarea.fill(TYPED_CORRECTION_ITEMS);
+  const expectedInput = { [CORRECTION_FIELD]: CORRECTION_ITEMS };
 
   const responsePromise = page.waitForResponse((response) => response.request().method() === 'POST'
     && new URL(response.url()).pathname === `/api/v1/cases/${LATE_CASE}/transitions/${FIRED_TRANSITION}`);
@@ -324,6 +367,14 @@ export async function supervisorFlow({ page, port, tokens, messages, screens, re
   check((await newEvent.textContent()).includes(title), `the new timeline item does not name the transition "${title}"`);
   const done = fillMessage(zh.transition.done, { name: title });
   await page.locator('.el-message--success', { hasText: done }).waitFor();
+
+  // Through the API: the event stores the two items, and the case's data has them.
+  const firedEvent = (await getAll(port, token, `cases/${LATE_CASE}/events`)).find((event) => String(event.id) === eventId);
+  check(isDeepStrictEqual(firedEvent?.input, expectedInput),
+    `the event ${eventId} has the input ${JSON.stringify(firedEvent?.input)}, expected ${JSON.stringify(expectedInput)}`);
+  const caseAfter = await getJson(port, token, `cases/${LATE_CASE}`);
+  check(isDeepStrictEqual(caseAfter.data[CORRECTION_FIELD], CORRECTION_ITEMS),
+    `${LATE_CASE} has the ${CORRECTION_FIELD} ${JSON.stringify(caseAfter.data[CORRECTION_FIELD])}, expected ${JSON.stringify(CORRECTION_ITEMS)}`);
 
   // A step taken elsewhere (here through the API) reaches the open page through the event
   // stream, without a reload.
