@@ -1,8 +1,10 @@
 // Shared parts of the browser test (browser_test.mjs) and its scenarios (scenarios/*.mjs): the
 // demo users and the test data, the sitecycle server, API requests, checks, the records of what
 // the pages logged and requested, page helpers and the transition form.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { startServer as startSitecycle } from '../sitecycle_server.mjs';
 import { findMissingGlyphs } from './glyph_check.mjs';
 
@@ -100,10 +102,15 @@ export const PINNED_DATE = '2026-04-01'; // PINNED_INSTANT's date in Shanghai, f
 
 // ---------------------------------------------------------------- server
 
+// The --db option of the test server started in `folder`.
+export function databaseOption(folder) {
+  return `sqlite:${path.join(folder, 's.db')}`;
+}
+
 // Starts `serve --demo` in `folder`, which holds copies of workflows/ and examples/, with its
 // clock at `now`. Resolves once the server prints its port. Each start appends to server.log.
 export async function startServer(binary, folder, webFolder, now) {
-  const args = ['serve', '--demo', '--db', `sqlite:${path.join(folder, 's.db')}`, '--listen', '127.0.0.1:0',
+  const args = ['serve', '--demo', '--db', databaseOption(folder), '--listen', '127.0.0.1:0',
     '--web', webFolder, '--now', now, '--lang', 'en'];
   return startSitecycle(binary, args, { folder, logPath: path.join(folder, 'server.log'), timeoutMs: SERVER_START_TIMEOUT_MS });
 }
@@ -126,6 +133,36 @@ export async function readTokens(folder) {
     if (!tokens[user]) throw new Error(`${file} has no token for the demo user ${user}`);
   }
   return tokens;
+}
+
+// ---------------------------------------------------------------- command line of sitecycle
+
+const CLI_TIMEOUT_MS = 30_000;
+const runFile = promisify(execFile);
+
+// Runs `binary ARGS` on the database of the test server in `folder`, while the server runs.
+// Resolves with its standard output, and throws with its standard error when it fails.
+async function runCli(binary, folder, args) {
+  try {
+    const { stdout } = await runFile(binary, [...args, '--db', databaseOption(folder), '--lang', 'en'],
+      { cwd: folder, timeout: CLI_TIMEOUT_MS });
+    return stdout;
+  } catch (error) {
+    throw new Error(`sitecycle ${args.join(' ')} failed: ${error.stderr?.trim() || error.message}`);
+  }
+}
+
+// Issues a new token for `user` with `sitecycle tokens issue`. Returns { id, token }.
+export async function issueToken(binary, folder, user) {
+  const stdout = await runCli(binary, folder, ['tokens', 'issue', '--user', user, '--label', 'browser test']);
+  const match = /^sct_([a-z0-9_]{1,64})_[0-9a-f]{64}$/m.exec(stdout);
+  if (!match) throw new Error(`sitecycle tokens issue printed no token: ${JSON.stringify(stdout)}`);
+  return { id: match[1], token: match[0] };
+}
+
+// Revokes the token with id `tokenId` with `sitecycle tokens revoke`.
+export async function revokeToken(binary, folder, tokenId) {
+  await runCli(binary, folder, ['tokens', 'revoke', '--id', tokenId]);
 }
 
 // ---------------------------------------------------------------- API

@@ -29,6 +29,12 @@
 //   large-values (scenarios/case_page.mjs): the case page of LARGE_PARCEL, with a 360-character
 //     name as its title, its outline of 10,000 positions as a one-line summary, and the first 50
 //     of its sub-parcels;
+//   transition-drafts (scenarios/drafts.mjs): Pudong's land bureau types into a transition form
+//     on a parcel the scenario creates, and its token, issued for the scenario with `sitecycle
+//     tokens issue`, is revoked with `sitecycle tokens revoke`. The page moves to the sign-in
+//     page, another user of the tab gets an empty form, and the land bureau, signed in again,
+//     gets what it typed back and submits it. Discarding, closing the form, a draft over
+//     256 KiB and the header's sign-out remove drafts, and a reload keeps them;
 //   connection-notice (scenarios/header.mjs): the header says so while the event stream is down,
 //     with every part of the header whole at 1366 and 1024 px in both languages, and stops once
 //     it reconnects;
@@ -99,6 +105,7 @@ import {
 } from './browser_helpers.mjs';
 import { caseLinks, largeValues } from './scenarios/case_page.mjs';
 import { consultantScope, firmHome, reportUpload } from './scenarios/firm.mjs';
+import { transitionDrafts } from './scenarios/drafts.mjs';
 import { connectionNotice, languageSwitch, signInErrors } from './scenarios/header.mjs';
 import { caseList } from './scenarios/lists.mjs';
 import { cityDistricts, supervisorFlow, supervisorHome } from './scenarios/supervisor.mjs';
@@ -368,7 +375,7 @@ async function main() {
 
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox'] });
     const records = createRecords(server.port);
-    const shared = { browser, records, output, port: server.port, tokens, messages, screens };
+    const shared = { browser, records, output, port: server.port, tokens, messages, screens, binary, serverFolder: folder };
     const results = [
       await runScenario('supervisor-home', supervisorHome, shared),
       await runScenario('case-list', caseList, shared),
@@ -380,6 +387,7 @@ async function main() {
       await runScenario('report-upload', reportUpload, shared),
       await runScenario('case-links', caseLinks, shared),
       await runScenario('large-values', largeValues, shared),
+      await runScenario('transition-drafts', transitionDrafts, shared),
       await runScenario('connection-notice', connectionNotice, shared),
       await runScenario('sign-in-errors', signInErrors, shared),
     ];

@@ -62,6 +62,47 @@ export function emptyDraft(spec, required = false) {
   }
 }
 
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+// Whether `value` fits the scalar input of `spec`: a value of its type, or an enumeration value
+// that the spec lists. Strings, dates ("YYYY-MM-DD") and fields without a spec are text.
+function isScalarDraft(spec, value) {
+  switch (spec?.type) {
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'enum':
+      return Array.isArray(spec.values) && spec.values.includes(value);
+    default:
+      return typeof value === 'string';
+  }
+}
+
+// Returns the draft `saved` (read back from a stored JSON text) where it has the form that
+// emptyDraft() gives the field's shape, checked through every row and member, and the empty
+// draft where it does not. So a draft saved under an older version of the workflow cannot put a
+// value into an input that does not take it.
+export function restoreDraft(spec, saved, required = false) {
+  switch (inputShape(spec)) {
+    case 'lines':
+    case 'json':
+      return typeof saved === 'string' ? saved : emptyDraft(spec, required);
+    case 'choices':
+      return Array.isArray(saved) ? saved.filter((value) => spec.items.values.includes(value)) : emptyDraft(spec, required);
+    case 'rows':
+      return Array.isArray(saved) ? saved.map((row) => restoreDraft(spec.items, row, true)) : emptyDraft(spec, required);
+    case 'form':
+      if (!isPlainObject(saved)) return emptyDraft(spec, required);
+      return Object.fromEntries(spec.fields.map((field) => [field.id, restoreDraft(field, saved[field.id], field.required)]));
+    default:
+      return isScalarDraft(spec, saved) ? saved : null;
+  }
+}
+
 function isBlank(value) {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 }

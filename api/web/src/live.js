@@ -14,6 +14,10 @@ export const lastEvent = shallowRef(null);
 // can show that updates may be missed meanwhile. False while the first connection is opened.
 export const connectionLost = shallowRef(false);
 
+// Counts the connections opened again after a loss. A server may have restarted meanwhile, with
+// its clock moved on or changes its stream does not replay, so screens reload then too.
+const reconnections = shallowRef(0);
+
 let controller = null;
 let lastEventId = null;
 
@@ -48,6 +52,7 @@ async function readStream(signal) {
     return;
   }
   if (!response.ok || !response.body) throw new Error(`the stream returned ${response.status}`);
+  if (connectionLost.value) reconnections.value += 1;
   connectionLost.value = false;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -96,14 +101,19 @@ export function stopLiveUpdates() {
 onSignOut(stopLiveUpdates);
 
 // Runs `reload` one second after a new event that `concerns` (default: every event), for a
-// screen that shows data the event may change. Events within that second share the one reload.
+// screen that shows data the event may change, and after the stream reconnects. Events within
+// that second share the one reload.
 export function reloadOnEvents(reload, concerns = () => true) {
   let timer = null;
-  watch(lastEvent, (latest) => {
-    if (!latest || !concerns(latest.event) || timer) return;
+  const reloadSoon = () => {
+    if (timer) return;
     timer = setTimeout(() => {
       timer = null;
       reload();
     }, 1000);
+  };
+  watch(lastEvent, (latest) => {
+    if (latest && concerns(latest.event)) reloadSoon();
   });
+  watch(reconnections, reloadSoon);
 }

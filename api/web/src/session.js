@@ -2,6 +2,7 @@
 // the GET /api/v1/me response for it.
 import { reactive } from 'vue';
 import { apiRequest, configureApi } from './api.js';
+import { removeAllTransitionDrafts } from './transitionDrafts.js';
 
 const STORAGE_KEY = 'sitecycle.token';
 
@@ -68,6 +69,14 @@ export function signOut(noticeKey = null) {
   session.notice = noticeKey;
   storeToken(null);
   for (const listener of signOutListeners) listener();
+}
+
+// Signs out at the user's request (the header's 退出登录). Unlike the sign-out after a 401, it
+// also removes the drafts of transition forms kept in this tab, so that nothing typed stays
+// behind for the next person at this browser.
+export function signOutByUser() {
+  removeAllTransitionDrafts();
+  signOut('signIn.signedOut');
 }
 
 configureApi({

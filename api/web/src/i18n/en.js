@@ -282,6 +282,9 @@ export default {
     staleVersion: 'Someone else changed this case. Reload it, then try again.',
     reload: 'Reload the case',
     fieldErrors: 'Fix these entries:',
+    draftRestored: 'Restored what you typed before',
+    draftFilesNotKept: 'Chosen files are not kept, so choose them again.',
+    draftDiscard: 'Discard the restored input',
   },
   value: {
     yes: 'Yes',

@@ -283,6 +283,9 @@ export default {
     staleVersion: '案件已被他人更新，请重新加载后再办理。',
     reload: '重新加载案件',
     fieldErrors: '以下内容有误：',
+    draftRestored: '已恢复未提交的填写内容',
+    draftFilesNotKept: '所选文件不会暂存，请重新选择。',
+    draftDiscard: '放弃恢复的内容',
   },
   value: {
     yes: '是',
