@@ -150,7 +150,7 @@ std::vector<std::string> case_conditions(Backend backend, const CaseQuery& query
   return conditions;
 }
 
-// The conditions on the listing columns, which the outer query sees.
+// The conditions on the listing columns, which only the outer query can filter on.
 std::vector<std::string> listing_conditions(const CaseQuery& query) {
   std::vector<std::string> conditions;
   if (query.light) conditions.emplace_back("light_rank = :light_rank");

@@ -41,7 +41,7 @@ struct StoredCase {
   Instant updated_at{};
 };
 
-// What a list shows of a case beyond its projection, derived from its events and deadlines.
+// The figures a list shows of a case beyond its projection, derived from its events and deadlines.
 struct CaseListing {
   // When the case entered its current state: its latest event that changed the state to it, or
   // its creation.
@@ -138,7 +138,7 @@ struct InstantRange {
   Instant until{};
 };
 
-// How a case list is ordered. Cases without an open deadline come last by next_due_at.
+// The order of a case list. Cases without an open deadline come last by next_due_at.
 enum class CaseOrder { created_at, updated_at, id, state_entered_at, next_due_at };
 
 struct CaseQuery {

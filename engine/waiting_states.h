@@ -1,5 +1,5 @@
-// Where a case waits for a role: the states from which the role may take a step that moves the
-// case on. The to-do queue lists the cases in these states.
+// The states in which a case waits for a role: those from which the role may take a step that
+// moves the case on. The to-do queue lists the cases in these states.
 #pragma once
 
 #include "case_store.h"

@@ -1,4 +1,4 @@
-// Routes about who the caller is, the organisations and roles the server knows, and which
+// Routes about who the caller is, the registered organisations and roles, and which
 // organisations may see a case.
 #include "json_views.h"
 #include "request_reading.h"

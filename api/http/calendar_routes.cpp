@@ -103,8 +103,8 @@ nlohmann::json dates_json(const std::vector<Date>& dates) {
   return items;
 }
 
-// The longest span special-days lists: a little over a year, so a strip can show this year and
-// the next.
+// The maximum span of special-days, in days: a little over a year, so a strip can show this year
+// and the next.
 constexpr int kMaxSpecialDaySpan = 400;
 
 // A date query parameter: `fallback` when absent.

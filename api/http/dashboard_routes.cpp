@@ -30,7 +30,7 @@ constexpr std::string_view kPassedState = "passed";
 // its first state.
 constexpr std::string_view kConsultantField = "consultant";
 
-// How many cases a view reads at most; a view that stops there says so with `truncated`.
+// The maximum number of cases a view reads. A view that stops there sets `truncated`.
 constexpr std::int64_t kMaxViewCases = 2000;
 
 Problem bad_request(std::string zh_cn, std::string en) {
@@ -66,7 +66,7 @@ Result<std::chrono::year_month> read_month(const RouteContext& context) {
   return std::chrono::year{year} / std::chrono::month{month};
 }
 
-// The first kMaxViewCases cases of the query, with the total of all.
+// Reads the first kMaxViewCases cases of the query, with the total of all.
 Page<ListedCase> read_view_cases(CaseStore& store, CaseQuery query) {
   query.limit = kMaxViewCases;
   query.offset = 0;

@@ -30,7 +30,7 @@ nlohmann::json listed_case_json(const ListedCase& listed, const WorkflowRegistry
 // The title of the case's state in its workflow version, or null when that version is gone.
 nlohmann::json state_title_json(const StoredCase& stored, const WorkflowRegistry& registry);
 // {id, title, to, documents, guard_holds, blocked_reason, blocking_case}: a step the caller may
-// take, and whether its guard holds on the case as it stands.
+// take, and whether its guard holds on the case's current data.
 nlohmann::json available_transition_json(const AvailableTransition& available);
 nlohmann::json case_detail_json(const CaseDetail& detail, const WorkflowRegistry& registry);
 

@@ -20,7 +20,7 @@ namespace {
 constexpr std::string_view kParcelWorkflow = "parcel";
 constexpr std::string_view kOutlineField = "outline";
 
-// How many parcels the map reads at most; it says so with `truncated` when there are more.
+// The maximum number of parcels the map reads. It sets `truncated` when there are more.
 constexpr std::int64_t kMaxSites = 2000;
 
 Problem bad_request(std::string zh_cn, std::string en) {
@@ -53,8 +53,8 @@ DeadlineLight parcel_light(CaseStore& store, const ListedCase& parcel, const Dea
   return light;
 }
 
-// Whether `outline` is a MultiPolygon whose positions are longitudes and latitudes; the
-// workflow's field schema checks its shape when the data is written.
+// Whether `outline` is a MultiPolygon whose positions are longitudes and latitudes. The
+// workflow's field format checks it when the data is written, so this guards older data.
 bool is_drawable_outline(const nlohmann::json& outline) {
   if (!outline.is_object() || outline.value("type", "") != "MultiPolygon") return false;
   auto coordinates = outline.find("coordinates");

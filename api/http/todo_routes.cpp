@@ -1,7 +1,7 @@
 // GET /api/v1/todo: the caller's to-do queue. It lists the open cases in the caller's scope that
 // wait for the caller's role: in a state from which the role may take a step that moves the case
 // on, or with an open deadline the role must meet. They come oldest first by the time they entered
-// their state. Each item says which steps the caller may take, whether their guards hold, which
+// their state. Each item lists which steps the caller may take, whether their guards hold, which
 // required documents are not uploaded yet, and the case's next deadline. Record-keeping steps that
 // keep the state (such as updating details) do not make a case wait.
 #include "deadline_views.h"

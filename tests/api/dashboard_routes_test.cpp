@@ -227,13 +227,13 @@ TEST_CASE("sites GeoJSON draws outlined parcels", "[api][dashboard]") {
     check_rejected(api, std::string("/api/v1/sites.geojson?bbox=") + box, "bbox");
   }
 
-  // An outline that is not a MultiPolygon of positions is refused when written.
+  // An outline that is not a MultiPolygon of positions is rejected when written.
   json bad = parcel_data("坏边界地块");
   bad["outline"] = {{"type", "Polygon"}, {"coordinates", {{{121.75, 31.15}}}}};
-  sitecycle::http::HttpResponse refused = api.router().handle(make_request(
+  sitecycle::http::HttpResponse rejected = api.router().handle(make_request(
       "POST", "/api/v1/cases", json{{"workflow", "parcel"}, {"data", bad}}.dump(), actor_headers("land_bureau")));
-  CHECK(refused.status == 422);
-  CHECK(body_of(refused).at("errors").size() == 1);  // one error saying how to write a MultiPolygon
+  CHECK(rejected.status == 422);
+  CHECK(body_of(rejected).at("errors").size() == 1);  // one error saying how to write a MultiPolygon
   CHECK(ok_body(api, "/api/v1/sites.geojson?district=qingpu").at("features").empty());
 }
 

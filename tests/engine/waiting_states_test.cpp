@@ -8,20 +8,20 @@ namespace {
 
 Transition transition(std::string id, std::vector<std::string> from, std::optional<std::string> to,
                       std::vector<std::string> roles) {
-  Transition made;
-  made.id = std::move(id);
-  made.from = std::move(from);
-  made.to = std::move(to);
-  made.roles = std::move(roles);
-  return made;
+  Transition step;
+  step.id = std::move(id);
+  step.from = std::move(from);
+  step.to = std::move(to);
+  step.roles = std::move(roles);
+  return step;
 }
 
 State state(std::string id, bool initial, bool final) {
-  State made;
-  made.id = std::move(id);
-  made.initial = initial;
-  made.final = final;
-  return made;
+  State result;
+  result.id = std::move(id);
+  result.initial = initial;
+  result.final = final;
+  return result;
 }
 
 // review: submitted -> under_review -> passed (final); a note keeps the state.

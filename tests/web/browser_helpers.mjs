@@ -325,7 +325,8 @@ export async function waitForApiIdle(page, quietMs = 300) {
     if (inFlight.size > 0) quietSince = Date.now();
     else if (Date.now() - quietSince >= quietMs) return;
     if (Date.now() - started > UI_TIMEOUT_MS) {
-      throw new CheckFailure(`API calls still in flight after ${UI_TIMEOUT_MS} ms: ${[...inFlight].map((request) => request.url()).join(', ')}`);
+      const pending = [...inFlight].map((request) => request.url()).join(', ');
+      throw new CheckFailure(`timed out after ${UI_TIMEOUT_MS} ms waiting for API calls to finish: ${pending}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -41,8 +41,8 @@ function covered(ranges, codePoint) {
   return false;
 }
 
-// The distinct characters of the page's visible text, titles and placeholders that no installed
-// font has, as "字 (U+5B57)" strings; empty when every one can be drawn.
+// Returns the distinct characters of the page's visible text, titles and placeholders that no
+// installed font has, as "字 (U+5B57)" strings. The list is empty when every one can be drawn.
 export async function findMissingGlyphs(page) {
   const text = await page.evaluate(() => {
     const attributes = [...document.querySelectorAll('[placeholder], [title], [aria-label]')]

@@ -57,12 +57,13 @@ const LISTING_DATA = {
 const QINGMING_DAY = '2026-04-04';
 const MAKEUP_WORKDAY = '2026-05-09';
 
-// The supervisor's home page with every panel: the to-do queue with LATE_CASE's red light and
-// steps, LAND_ACTION_PARCEL among the land actions whose investigation has not started, a listing
-// case created during the scenario among this month's additions to the list, the Qingming
-// holiday, a make-up working day and the missing next year in the calendar strip, and the
-// outline of LAND_ACTION_PARCEL on the map, which opens the parcel when clicked. The page's text
-// is checked for glyphs in both languages.
+// Checks the supervisor's home page with every panel:
+// - the to-do queue, with LATE_CASE's red light and steps;
+// - LAND_ACTION_PARCEL among the land actions whose investigation has not started;
+// - a listing case created during the scenario among this month's additions to the list;
+// - the Qingming holiday, a make-up working day and the missing next year in the calendar strip;
+// - the outline of LAND_ACTION_PARCEL on the map, which opens the parcel when clicked.
+// The page's text is checked for glyphs in both languages.
 export async function supervisorHome({ page, port, tokens, messages, screens, records }) {
   const zh = messages['zh-CN'];
   const token = tokens[SUPERVISOR];
